@@ -1,0 +1,16 @@
+package io.halfmsg.api;
+
+/** Where a half message is in its life, as the broker reports it. */
+public enum MessageState {
+  /** Stored by the broker; the producer's local transaction has not been decided yet. */
+  PREPARED,
+  /** The local transaction committed: the message is delivered to its subscribers. */
+  COMMITTED,
+  /** The local transaction rolled back: the message is never delivered. */
+  ROLLED_BACK,
+  /**
+   * Check-backs could not decide it within the configured number of checks. It stays here, counted
+   * and visible, until an operator resolves it.
+   */
+  PARKED
+}
