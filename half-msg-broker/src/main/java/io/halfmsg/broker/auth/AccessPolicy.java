@@ -1,0 +1,40 @@
+package io.halfmsg.broker.auth;
+
+import java.util.regex.Pattern;
+
+/**
+ * Which role each endpoint needs. Producers prepare and resolve their messages and register their
+ * check-back endpoints; consumers subscribe and ack; everything else under the API, and the
+ * actuator but its health probe, is for operators.
+ */
+final class AccessPolicy {
+
+  private static final Pattern PRODUCER_POST =
+      Pattern.compile("^/api/v1/messages(/[^/]+/(commit|rollback))?/?$");
+  private static final Pattern PRODUCER_PUT =
+      Pattern.compile("^/api/v1/producer-groups/[^/]+/endpoints/?$");
+  private static final Pattern CONSUMER_PUT = Pattern.compile("^/api/v1/subscriptions/[^/]+/?$");
+  private static final Pattern CONSUMER_POST = Pattern.compile("^/api/v1/acks/?$");
+  private static final Pattern PUBLIC = Pattern.compile("^/actuator/health(/.*)?$");
+
+  private AccessPolicy() {}
+
+  static boolean isPublic(String path) {
+    return PUBLIC.matcher(path).matches();
+  }
+
+  /** The role an endpoint needs; admin tokens pass every check. */
+  static Role requiredRole(String method, String path) {
+    if ("POST".equals(method) && PRODUCER_POST.matcher(path).matches()) {
+      return Role.PRODUCER;
+    }
+    if ("PUT".equals(method) && PRODUCER_PUT.matcher(path).matches()) {
+      return Role.PRODUCER;
+    }
+    if (("PUT".equals(method) && CONSUMER_PUT.matcher(path).matches())
+        || ("POST".equals(method) && CONSUMER_POST.matcher(path).matches())) {
+      return Role.CONSUMER;
+    }
+    return Role.ADMIN;
+  }
+}

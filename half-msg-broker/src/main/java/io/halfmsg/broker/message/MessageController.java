@@ -1,0 +1,51 @@
+package io.halfmsg.broker.message;
+
+import io.halfmsg.api.MessageStateResponse;
+import io.halfmsg.api.PrepareMessageRequest;
+import java.net.URI;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/messages")
+class MessageController {
+
+  private final MessageService service;
+  private final MessageRequestValidator validator;
+
+  MessageController(MessageService service, MessageRequestValidator validator) {
+    this.service = service;
+    this.validator = validator;
+  }
+
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<MessageStateResponse> prepare(@RequestBody PrepareMessageRequest request) {
+    MessageService.Prepared prepared = service.prepare(validator.validate(request));
+    if (!prepared.created()) {
+      return ResponseEntity.ok(prepared.message());
+    }
+    return ResponseEntity.created(URI.create("/api/v1/messages/" + prepared.message().messageId()))
+        .body(prepared.message());
+  }
+
+  @PostMapping("/{messageId}/commit")
+  MessageStateResponse commit(@PathVariable String messageId) {
+    return service.commit(messageId);
+  }
+
+  @PostMapping("/{messageId}/rollback")
+  MessageStateResponse rollback(@PathVariable String messageId) {
+    return service.rollback(messageId);
+  }
+
+  @GetMapping("/{messageId}")
+  MessageView get(@PathVariable String messageId) {
+    return MessageView.of(service.get(messageId));
+  }
+}

@@ -1,0 +1,25 @@
+package io.halfmsg.broker.message;
+
+import io.halfmsg.api.MessageState;
+import java.time.Instant;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+/** SQL of {@code hm_message}, one statement per intent (see {@code mapper/MessageMapper.xml}). */
+@Mapper
+interface MessageMapper {
+
+  void insertPrepared(
+      @Param("m") NewMessage message,
+      @Param("createdAt") Instant createdAt,
+      @Param("nextCheckAt") Instant nextCheckAt);
+
+  StoredMessage findByMessageId(@Param("messageId") String messageId);
+
+  MessageState findState(@Param("messageId") String messageId);
+
+  int resolveByProducer(
+      @Param("messageId") String messageId,
+      @Param("state") MessageState state,
+      @Param("resolvedAt") Instant resolvedAt);
+}

@@ -1,0 +1,134 @@
+package io.halfmsg.broker.message;
+
+import io.halfmsg.api.MessageIds;
+import io.halfmsg.api.PrepareMessageRequest;
+import io.halfmsg.broker.web.ApiException;
+import io.halfmsg.broker.web.ProblemType;
+import io.halfmsg.broker.web.Violations;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/** Checks a prepare request against the wire contract and turns it into a {@link NewMessage}. */
+@Component
+class MessageRequestValidator {
+
+  static final Pattern MESSAGE_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
+  private static final Pattern PROPERTY_NAME = Pattern.compile("^[A-Za-z0-9_.-]{1,64}$");
+  private static final int MAX_TAG_LENGTH = 127;
+  private static final int MAX_KEYS_LENGTH = 1024;
+  private static final int MAX_PROPERTIES = 64;
+  private static final int MAX_PROPERTY_VALUE_LENGTH = 4096;
+  private static final long MAX_CHECK_AFTER_MS = Duration.ofDays(1).toMillis();
+
+  private final long maxBodyBytes;
+
+  MessageRequestValidator(MessageProperties properties) {
+    this.maxBodyBytes = properties.maxBodySize().toBytes();
+  }
+
+  NewMessage validate(PrepareMessageRequest request) {
+    Violations v = new Violations();
+    String messageId = request.messageId();
+    if (messageId != null) {
+      v.check(
+          MESSAGE_ID.matcher(messageId).matches(),
+          "messageId",
+          "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+    }
+    v.rocketMqName(request.producerGroup(), "producerGroup");
+    v.rocketMqName(request.topic(), "topic");
+    if (request.tag() != null) {
+      v.check(
+          !request.tag().isBlank() && request.tag().length() <= MAX_TAG_LENGTH,
+          "tag",
+          "must be 1 to 127 characters, not blank");
+      v.check(!request.tag().contains("||"), "tag", "must not contain '||'");
+      v.check(!hasControlCharacters(request.tag()), "tag", "must not contain control characters");
+    }
+    if (request.keys() != null) {
+      v.check(request.keys().length() <= MAX_KEYS_LENGTH, "keys", "must be at most 1024 chars");
+      v.check(!hasControlCharacters(request.keys()), "keys", "must not contain control characters");
+    }
+    String encoding =
+        request.bodyEncoding() == null ? PrepareMessageRequest.UTF8 : request.bodyEncoding();
+    boolean knownEncoding =
+        v.check(
+            encoding.equals(PrepareMessageRequest.UTF8)
+                || encoding.equals(PrepareMessageRequest.BASE64),
+            "bodyEncoding",
+            "must be 'utf8' or 'base64'");
+    byte[] body = null;
+    if (v.check(request.body() != null && !request.body().isEmpty(), "body", "is required")
+        && knownEncoding) {
+      body = decode(request.body(), encoding, v);
+    }
+    Map<String, String> properties = request.properties() == null ? Map.of() : request.properties();
+    checkProperties(properties, v);
+    Long checkAfterMs = request.checkAfterMs();
+    if (checkAfterMs != null) {
+      v.check(
+          checkAfterMs >= 0 && checkAfterMs <= MAX_CHECK_AFTER_MS,
+          "checkAfterMs",
+          "must be between 0 and 86400000 (one day)");
+    }
+    v.throwIfAny();
+    if (body.length > maxBodyBytes) {
+      throw new ApiException(
+          ProblemType.PAYLOAD_TOO_LARGE,
+          "The message body has "
+              + body.length
+              + " bytes; halfmsg.message.max-body-size allows "
+              + maxBodyBytes
+              + ".");
+    }
+    return new NewMessage(
+        messageId == null ? MessageIds.newId() : messageId,
+        request.producerGroup(),
+        request.topic(),
+        request.tag(),
+        request.keys(),
+        body,
+        encoding,
+        Map.copyOf(properties),
+        checkAfterMs == null ? null : Duration.ofMillis(checkAfterMs));
+  }
+
+  private static byte[] decode(String body, String encoding, Violations v) {
+    if (encoding.equals(PrepareMessageRequest.UTF8)) {
+      return body.getBytes(StandardCharsets.UTF_8);
+    }
+    try {
+      byte[] decoded = Base64.getDecoder().decode(body);
+      v.check(decoded.length > 0, "body", "is required");
+      return decoded;
+    } catch (IllegalArgumentException e) {
+      v.add("body", "is not valid base64");
+      return null;
+    }
+  }
+
+  private static void checkProperties(Map<String, String> properties, Violations v) {
+    v.check(properties.size() <= MAX_PROPERTIES, "properties", "must have at most 64 entries");
+    properties.forEach(
+        (name, value) -> {
+          v.check(
+              PROPERTY_NAME.matcher(name).matches(),
+              "properties",
+              "names must be 1 to 64 characters of [A-Za-z0-9_.-]");
+          v.check(
+              value != null
+                  && value.length() <= MAX_PROPERTY_VALUE_LENGTH
+                  && !hasControlCharacters(value),
+              "properties." + name,
+              "must be a string of at most 4096 characters without control characters");
+        });
+  }
+
+  private static boolean hasControlCharacters(String s) {
+    return s.chars().anyMatch(Character::isISOControl);
+  }
+}

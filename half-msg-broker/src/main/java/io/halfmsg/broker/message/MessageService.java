@@ -1,0 +1,88 @@
+package io.halfmsg.broker.message;
+
+import io.halfmsg.api.MessageState;
+import io.halfmsg.api.MessageStateResponse;
+import io.halfmsg.broker.checkback.CheckBackProperties;
+import io.halfmsg.broker.web.ApiException;
+import io.halfmsg.broker.web.ProblemType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.springframework.stereotype.Service;
+
+/**
+ * Prepare, commit and rollback: the producer's side of a half message's life. Each call is one
+ * statement on the hot path; the extra reads happen only on retries and conflicts.
+ */
+@Service
+public class MessageService {
+
+  private final MessageRepository messages;
+  private final Clock clock;
+  private final Duration defaultFirstCheck;
+
+  MessageService(MessageRepository messages, Clock clock, CheckBackProperties checkBack) {
+    this.messages = messages;
+    this.clock = clock;
+    this.defaultFirstCheck = checkBack.firstCheckAfter();
+  }
+
+  /** The outcome of a prepare: {@code created} is false for a repeated identical prepare. */
+  public record Prepared(MessageStateResponse message, boolean created) {}
+
+  public Prepared prepare(NewMessage message) {
+    Instant now = clock.instant();
+    Duration checkAfter = message.checkAfter() != null ? message.checkAfter() : defaultFirstCheck;
+    if (messages.insertPrepared(message, now, now.plus(checkAfter))) {
+      return new Prepared(
+          new MessageStateResponse(message.messageId(), MessageState.PREPARED), true);
+    }
+    StoredMessage existing = messages.find(message.messageId()).orElse(null);
+    if (existing == null) {
+      // Deleted by retention between our insert and this read: the id is free again.
+      return prepare(message);
+    }
+    if (!message.sameContentAs(existing)) {
+      throw new ApiException(
+          ProblemType.MESSAGE_CONFLICT,
+          "Message " + message.messageId() + " exists with different content.");
+    }
+    return new Prepared(new MessageStateResponse(existing.messageId(), existing.state()), false);
+  }
+
+  public MessageStateResponse commit(String messageId) {
+    return resolve(messageId, MessageState.COMMITTED);
+  }
+
+  public MessageStateResponse rollback(String messageId) {
+    return resolve(messageId, MessageState.ROLLED_BACK);
+  }
+
+  private MessageStateResponse resolve(String messageId, MessageState target) {
+    if (messages.resolveByProducer(messageId, target, clock.instant())) {
+      return new MessageStateResponse(messageId, target);
+    }
+    MessageState current =
+        messages
+            .stateOf(messageId)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ProblemType.MESSAGE_NOT_FOUND, "No message with id " + messageId + "."));
+    if (current == target) {
+      return new MessageStateResponse(messageId, current);
+    }
+    throw new ApiException(
+        ProblemType.STATE_CONFLICT,
+        "Message " + messageId + " is already " + current + "; it cannot become " + target + ".");
+  }
+
+  public StoredMessage get(String messageId) {
+    return messages
+        .find(messageId)
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    ProblemType.MESSAGE_NOT_FOUND, "No message with id " + messageId + "."));
+  }
+}

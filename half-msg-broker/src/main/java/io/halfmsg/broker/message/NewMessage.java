@@ -1,0 +1,37 @@
+package io.halfmsg.broker.message;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A validated prepare request.
+ *
+ * @param checkAfter the producer's own delay before the first check-back, or null for the default
+ */
+public record NewMessage(
+    String messageId,
+    String producerGroup,
+    String topic,
+    String tag,
+    String keys,
+    byte[] body,
+    String bodyEncoding,
+    Map<String, String> properties,
+    Duration checkAfter) {
+
+  /**
+   * Whether a stored message has this content: the test that tells a retried prepare (200) from a
+   * reused id (409). The check-back delay is not content.
+   */
+  boolean sameContentAs(StoredMessage stored) {
+    return producerGroup.equals(stored.producerGroup())
+        && topic.equals(stored.topic())
+        && Objects.equals(tag, stored.tag())
+        && Objects.equals(keys, stored.keys())
+        && bodyEncoding.equals(stored.bodyEncoding())
+        && Arrays.equals(body, stored.body())
+        && properties.equals(stored.properties());
+  }
+}

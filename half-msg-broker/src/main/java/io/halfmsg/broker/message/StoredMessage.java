@@ -1,0 +1,24 @@
+package io.halfmsg.broker.message;
+
+import io.halfmsg.api.MessageState;
+import java.time.Instant;
+import java.util.Map;
+
+/** A half message as the store keeps it. */
+public record StoredMessage(
+    long id,
+    String messageId,
+    String producerGroup,
+    String topic,
+    String tag,
+    String keys,
+    byte[] body,
+    String bodyEncoding,
+    Map<String, String> properties,
+    MessageState state,
+    int checkCount,
+    Instant nextCheckAt,
+    int version,
+    Instant createdAt,
+    Instant resolvedAt,
+    ResolvedBy resolvedBy) {}

@@ -1,0 +1,48 @@
+package io.halfmsg.broker.web;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every error the API answers with, each with a stable {@code type} URI (RFC 9457). Clients may
+ * switch on the type; the title and detail are for humans and may change.
+ */
+public enum ProblemType {
+  INVALID_REQUEST(HttpStatus.BAD_REQUEST, "The request is invalid"),
+  MALFORMED_JSON(
+      HttpStatus.BAD_REQUEST, "The request body is not valid JSON of the expected shape"),
+  UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "A valid bearer token is required"),
+  FORBIDDEN(HttpStatus.FORBIDDEN, "The token's role may not do this"),
+  NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
+  MESSAGE_NOT_FOUND(HttpStatus.NOT_FOUND, "No message with this id"),
+  METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+  NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation"),
+  MESSAGE_CONFLICT(HttpStatus.CONFLICT, "A message with this id exists with different content"),
+  STATE_CONFLICT(HttpStatus.CONFLICT, "The message is already resolved the other way"),
+  PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "The request or message body is too large"),
+  UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send application/json"),
+  STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The message store is unavailable; retry"),
+  INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+  private final HttpStatus status;
+  private final String title;
+  private final URI type;
+
+  ProblemType(HttpStatus status, String title) {
+    this.status = status;
+    this.title = title;
+    this.type = URI.create("urn:halfmsg:problem:" + name().toLowerCase().replace('_', '-'));
+  }
+
+  public HttpStatus status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public URI type() {
+    return type;
+  }
+}

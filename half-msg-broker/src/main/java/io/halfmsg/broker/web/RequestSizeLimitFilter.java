@@ -1,0 +1,111 @@
+package io.halfmsg.broker.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses request bodies over {@code halfmsg.api.max-request-size} with 413: at once when the
+ * announced length is too large, and while reading when a chunked body grows too large.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+class RequestSizeLimitFilter extends OncePerRequestFilter {
+
+  private final long maxBytes;
+  private final ProblemResponses problems;
+
+  RequestSizeLimitFilter(ApiProperties properties, ProblemResponses problems) {
+    this.maxBytes = properties.maxRequestSize().toBytes();
+    this.problems = problems;
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    long announced = request.getContentLengthLong();
+    if (announced > maxBytes) {
+      problems.write(response, ProblemType.PAYLOAD_TOO_LARGE, RequestTooLargeException.DETAIL);
+      return;
+    }
+    chain.doFilter(announced >= 0 ? request : new LimitedRequest(request, maxBytes), response);
+  }
+
+  private static final class LimitedRequest extends HttpServletRequestWrapper {
+    private final long maxBytes;
+    private ServletInputStream stream;
+
+    LimitedRequest(HttpServletRequest request, long maxBytes) {
+      super(request);
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+      if (stream == null) {
+        stream = new LimitedStream(super.getInputStream(), maxBytes);
+      }
+      return stream;
+    }
+  }
+
+  private static final class LimitedStream extends ServletInputStream {
+    private final ServletInputStream delegate;
+    private long remaining;
+
+    LimitedStream(ServletInputStream delegate, long maxBytes) {
+      this.delegate = delegate;
+      this.remaining = maxBytes;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = delegate.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = delegate.read(buffer, offset, length);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(int n) throws RequestTooLargeException {
+      remaining -= n;
+      if (remaining < 0) {
+        throw new RequestTooLargeException();
+      }
+    }
+
+    @Override
+    public boolean isFinished() {
+      return delegate.isFinished();
+    }
+
+    @Override
+    public boolean isReady() {
+      return delegate.isReady();
+    }
+
+    @Override
+    public void setReadListener(ReadListener listener) {
+      delegate.setReadListener(listener);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.halfmsg.broker.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Collects everything wrong with a request, so that one 400 lists all of it, not just the first
+ * problem.
+ */
+public final class Violations {
+
+  /** RocketMQ's rule for topic and group names. */
+  private static final Pattern ROCKETMQ_NAME = Pattern.compile("^[%a-zA-Z0-9_-]+$");
+
+  private static final int MAX_NAME_LENGTH = 127;
+
+  private final List<Map<String, String>> found = new ArrayList<>();
+
+  public void add(String field, String message) {
+    found.add(Map.of("field", field, "message", message));
+  }
+
+  /** Records a violation unless {@code condition} holds; returns the condition. */
+  public boolean check(boolean condition, String field, String message) {
+    if (!condition) {
+      add(field, message);
+    }
+    return condition;
+  }
+
+  public boolean required(Object value, String field) {
+    boolean present = value != null && !(value instanceof String s && s.isEmpty());
+    return check(present, field, "is required");
+  }
+
+  /** A topic or group name: required, RocketMQ's charset, at most 127 characters. */
+  public void rocketMqName(String value, String field) {
+    if (required(value, field)) {
+      check(value.length() <= MAX_NAME_LENGTH, field, "must be at most 127 characters");
+      check(ROCKETMQ_NAME.matcher(value).matches(), field, "may contain only [%a-zA-Z0-9_-]");
+    }
+  }
+
+  public void throwIfAny() {
+    if (!found.isEmpty()) {
+      throw new ApiException(
+          ProblemType.INVALID_REQUEST,
+          found.size() == 1
+              ? found.get(0).get("field") + " " + found.get(0).get("message")
+              : found.size() + " fields are invalid",
+          Map.of("violations", List.copyOf(found)));
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.halfmsg.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** Talks to a running broker over real HTTP, as producers and operators do. */
+public final class BrokerClient {
+
+  public static final String PRODUCER_TOKEN = "producer-secret-token";
+  public static final String CONSUMER_TOKEN = "consumer-secret-token";
+  public static final String ADMIN_TOKEN = "admin-secret-token";
+
+  /** Properties that configure a broker with the tokens above. */
+  public static final Map<String, Object> TOKEN_PROPERTIES =
+      Map.of(
+          "halfmsg.auth.producer-tokens", PRODUCER_TOKEN,
+          "halfmsg.auth.consumer-tokens", CONSUMER_TOKEN,
+          "halfmsg.auth.admin-tokens", ADMIN_TOKEN);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String baseUrl;
+  private final String token;
+
+  public BrokerClient(int port, String token) {
+    this("http://127.0.0.1:" + port, token);
+  }
+
+  private BrokerClient(String baseUrl, String token) {
+    this.baseUrl = baseUrl;
+    this.token = token;
+  }
+
+  public BrokerClient withToken(String otherToken) {
+    return new BrokerClient(baseUrl, otherToken);
+  }
+
+  /** A response with its body parsed as JSON when it is JSON. */
+  public record Response(int status, String contentType, String body, JsonNode json) {
+    public String problemType() {
+      return json == null || json.get("type") == null ? null : json.get("type").asText();
+    }
+
+    public String text(String field) {
+      return json == null || json.get(field) == null ? null : json.get(field).asText();
+    }
+  }
+
+  public Response prepare(Map<String, Object> message) {
+    return post("/api/v1/messages", json(message));
+  }
+
+  public Response commit(String messageId) {
+    return post("/api/v1/messages/" + messageId + "/commit", "");
+  }
+
+  public Response rollback(String messageId) {
+    return post("/api/v1/messages/" + messageId + "/rollback", "");
+  }
+
+  public Response get(String path) {
+    return send(request(path).GET());
+  }
+
+  public Response post(String path, String body) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  public Response put(String path, String body) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  public Response send(HttpRequest.Builder builder) {
+    try {
+      HttpResponse<String> r = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      String contentType = r.headers().firstValue("Content-Type").orElse("");
+      JsonNode node =
+          contentType.contains("json") && !r.body().isEmpty() ? JSON.readTree(r.body()) : null;
+      return new Response(r.statusCode(), contentType, r.body(), node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  public static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
