@@ -1,0 +1,124 @@
+package io.halfmsg.broker.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.testsupport.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Commit and rollback of the same messages, raced over HTTP: exactly one wins each message. */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
+      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN
+    })
+@ActiveProfiles("test")
+class CommitRollbackRaceTest {
+
+  private static final int MESSAGES = 300;
+  private static final int RACERS_PER_SIDE = 2;
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+
+  @DynamicPropertySource
+  static void datasource(DynamicPropertyRegistry registry) {
+    db.registerSpringProperties(registry::add);
+  }
+
+  @LocalServerPort int port;
+
+  @Test
+  void exactlyOneOutcomeWinsPerMessageAndTheLoserGets409() throws Exception {
+    BrokerClient producer = new BrokerClient(port, BrokerClient.PRODUCER_TOKEN);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < MESSAGES; i++) {
+      String id = UUID.randomUUID().toString();
+      ids.add(id);
+      assertThat(producer.prepare(MessageApiTest.message(id)).status()).isEqualTo(201);
+    }
+
+    int threads = 2 * RACERS_PER_SIDE;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    Map<String, List<Response>> commits = new HashMap<>();
+    Map<String, List<Response>> rollbacks = new HashMap<>();
+    try {
+      for (String id : ids) {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<CompletableFuture<Response>> c = new ArrayList<>();
+        List<CompletableFuture<Response>> r = new ArrayList<>();
+        for (int k = 0; k < RACERS_PER_SIDE; k++) {
+          c.add(CompletableFuture.supplyAsync(() -> race(start, () -> producer.commit(id)), pool));
+          r.add(
+              CompletableFuture.supplyAsync(() -> race(start, () -> producer.rollback(id)), pool));
+        }
+        commits.put(id, c.stream().map(CompletableFuture::join).toList());
+        rollbacks.put(id, r.stream().map(CompletableFuture::join).toList());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    Map<String, String> stored = storedStates();
+    int committedWins = 0;
+    for (String id : ids) {
+      List<Response> c = commits.get(id);
+      List<Response> r = rollbacks.get(id);
+      boolean commitWon = c.stream().allMatch(x -> x.status() == 200);
+      boolean rollbackWon = r.stream().allMatch(x -> x.status() == 200);
+      assertThat(commitWon ^ rollbackWon).as("exactly one side wins " + id).isTrue();
+      List<Response> losers = commitWon ? r : c;
+      assertThat(losers)
+          .allSatisfy(
+              x -> {
+                assertThat(x.status()).isEqualTo(409);
+                assertThat(x.problemType()).isEqualTo("urn:halfmsg:problem:state-conflict");
+              });
+      assertThat(stored.get(id)).isEqualTo(commitWon ? "COMMITTED:1" : "ROLLED_BACK:1");
+      committedWins += commitWon ? 1 : 0;
+    }
+    System.out.printf(
+        "Race: %d messages, commit won %d, rollback won %d%n",
+        MESSAGES, committedWins, MESSAGES - committedWins);
+  }
+
+  private static Response race(CyclicBarrier start, java.util.function.Supplier<Response> call) {
+    try {
+      start.await();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return call.get();
+  }
+
+  private Map<String, String> storedStates() throws Exception {
+    Map<String, String> states = new HashMap<>();
+    try (Connection c = db.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT message_id, state, version FROM hm_message")) {
+      while (rs.next()) {
+        states.put(rs.getString(1), rs.getString(2) + ":" + rs.getInt(3));
+      }
+    }
+    return states;
+  }
+}
