@@ -1,7 +1,9 @@
 package io.halfmsg.broker.message;
 
+import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
+import io.halfmsg.broker.web.Violations;
 import java.net.URI;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -42,6 +44,21 @@ class MessageController {
   @PostMapping("/{messageId}/rollback")
   MessageStateResponse rollback(@PathVariable String messageId) {
     return service.rollback(messageId);
+  }
+
+  /** Body of {@code POST /api/v1/messages/{messageId}/resolve}. */
+  record ResolveRequest(String state) {}
+
+  @PostMapping(path = "/{messageId}/resolve", consumes = MediaType.APPLICATION_JSON_VALUE)
+  MessageStateResponse resolve(
+      @PathVariable String messageId, @RequestBody ResolveRequest request) {
+    MessageState target =
+        switch (request.state() == null ? "" : request.state()) {
+          case "COMMIT" -> MessageState.COMMITTED;
+          case "ROLLBACK" -> MessageState.ROLLED_BACK;
+          default -> throw Violations.invalid("state", "must be COMMIT or ROLLBACK");
+        };
+    return service.resolveParked(messageId, target);
   }
 
   @GetMapping("/{messageId}")

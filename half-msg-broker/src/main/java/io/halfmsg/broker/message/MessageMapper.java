@@ -22,4 +22,9 @@ interface MessageMapper {
       @Param("messageId") String messageId,
       @Param("state") MessageState state,
       @Param("resolvedAt") Instant resolvedAt);
+
+  int resolveParkedByOperator(
+      @Param("messageId") String messageId,
+      @Param("state") MessageState state,
+      @Param("resolvedAt") Instant resolvedAt);
 }

@@ -41,4 +41,9 @@ public class MessageRepository {
   boolean resolveByProducer(String messageId, MessageState state, Instant now) {
     return mapper.resolveByProducer(messageId, state, now) == 1;
   }
+
+  /** Moves a parked message to {@code state} on an operator's word; false if it is not parked. */
+  boolean resolveParkedByOperator(String messageId, MessageState state, Instant now) {
+    return mapper.resolveParkedByOperator(messageId, state, now) == 1;
+  }
 }

@@ -77,6 +77,23 @@ public class MessageService {
         "Message " + messageId + " is already " + current + "; it cannot become " + target + ".");
   }
 
+  /**
+   * An operator's decision on a parked message. Repeating the same decision is fine; any other
+   * state is a conflict, because only parked messages wait for an operator.
+   */
+  public MessageStateResponse resolveParked(String messageId, MessageState target) {
+    if (messages.resolveParkedByOperator(messageId, target, clock.instant())) {
+      return new MessageStateResponse(messageId, target);
+    }
+    StoredMessage current = get(messageId);
+    if (current.state() == target && current.resolvedBy() == ResolvedBy.OPERATOR) {
+      return new MessageStateResponse(messageId, target);
+    }
+    throw new ApiException(
+        ProblemType.NOT_PARKED,
+        "Message " + messageId + " is " + current.state() + ", not PARKED.");
+  }
+
   public StoredMessage get(String messageId) {
     return messages
         .find(messageId)

@@ -17,6 +17,9 @@ public enum ProblemType {
   MESSAGE_NOT_FOUND(HttpStatus.NOT_FOUND, "No message with this id"),
   METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
   NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation"),
+  NO_CHECK_BACK_SECRET(
+      HttpStatus.BAD_REQUEST, "The broker has no check-back secret for this producer group"),
+  NOT_PARKED(HttpStatus.CONFLICT, "Only a parked message can be resolved by an operator"),
   MESSAGE_CONFLICT(HttpStatus.CONFLICT, "A message with this id exists with different content"),
   STATE_CONFLICT(HttpStatus.CONFLICT, "The message is already resolved the other way"),
   PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "The request or message body is too large"),

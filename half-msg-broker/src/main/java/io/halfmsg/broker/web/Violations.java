@@ -45,12 +45,23 @@ public final class Violations {
 
   public void throwIfAny() {
     if (!found.isEmpty()) {
-      throw new ApiException(
-          ProblemType.INVALID_REQUEST,
-          found.size() == 1
-              ? found.get(0).get("field") + " " + found.get(0).get("message")
-              : found.size() + " fields are invalid",
-          Map.of("violations", List.copyOf(found)));
+      throw toException();
     }
+  }
+
+  /** The 400 for a request with exactly one thing wrong. */
+  public static ApiException invalid(String field, String message) {
+    Violations v = new Violations();
+    v.add(field, message);
+    return v.toException();
+  }
+
+  private ApiException toException() {
+    return new ApiException(
+        ProblemType.INVALID_REQUEST,
+        found.size() == 1
+            ? found.get(0).get("field") + " " + found.get(0).get("message")
+            : found.size() + " fields are invalid",
+        Map.of("violations", List.copyOf(found)));
   }
 }

@@ -1,0 +1,115 @@
+package io.halfmsg.broker.checkback;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.halfmsg.api.CheckBackRequest;
+import io.halfmsg.api.TransactionState;
+import io.halfmsg.api.signing.RequestSignature;
+import io.halfmsg.api.signing.RequestSigner;
+import io.halfmsg.api.signing.SignatureHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Asks a producer group about one message: signs the request with the group's secret and posts it
+ * to one of the group's live endpoints, spreading calls across them and failing over to the next
+ * one when an instance does not answer at all.
+ */
+@Component
+class CheckBackClient {
+
+  private static final Logger log = LoggerFactory.getLogger(CheckBackClient.class);
+  private static final int MAX_ANSWER_BYTES = 64 * 1024;
+  private static final int MAX_ENDPOINTS_TRIED = 3;
+
+  private final HttpClient http;
+  private final ObjectMapper json;
+  private final CheckBackSecrets secrets;
+  private final Duration requestTimeout;
+  private final AtomicInteger spread = new AtomicInteger();
+
+  CheckBackClient(CheckBackProperties properties, CheckBackSecrets secrets, ObjectMapper json) {
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(properties.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.json = json;
+    this.secrets = secrets;
+    this.requestTimeout = properties.requestTimeout();
+  }
+
+  /**
+   * The producer's answer; UNKNOWN when it gives none that decides, when no endpoint answers, or
+   * when the group has no secret to sign with.
+   *
+   * @throws InterruptedException when the instance is shutting down: apply nothing, the lease
+   *     brings the message back
+   */
+  TransactionState check(DueMessage m, List<String> endpoints) throws InterruptedException {
+    Optional<RequestSigner> signer = secrets.signerFor(m.producerGroup());
+    if (endpoints.isEmpty() || signer.isEmpty()) {
+      log.debug("No live endpoint or no secret for group {}", m.producerGroup());
+      return TransactionState.UNKNOWN;
+    }
+    byte[] body = requestBody(m);
+    int start = Math.floorMod(spread.getAndIncrement(), endpoints.size());
+    int tries = Math.min(endpoints.size(), MAX_ENDPOINTS_TRIED);
+    for (int i = 0; i < tries; i++) {
+      String url = endpoints.get((start + i) % endpoints.size());
+      try {
+        return call(url, body, signer.get().sign(body));
+      } catch (IOException e) {
+        log.debug("Check-back of {} at {} failed: {}", m.messageId(), url, e.toString());
+      }
+    }
+    return TransactionState.UNKNOWN;
+  }
+
+  private TransactionState call(String url, byte[] body, RequestSignature signature)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(requestTimeout)
+            .header("Content-Type", "application/json")
+            .header(SignatureHeaders.TIMESTAMP, signature.timestamp())
+            .header(SignatureHeaders.SIGNATURE, signature.signature())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    HttpResponse<InputStream> response =
+        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream in = response.body()) {
+      byte[] answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
+      return answer.length > MAX_ANSWER_BYTES
+          ? TransactionState.UNKNOWN
+          : CheckBackAnswerParser.parse(response.statusCode(), answer);
+    }
+  }
+
+  private byte[] requestBody(DueMessage m) {
+    try {
+      return json.writeValueAsBytes(
+          new CheckBackRequest(
+              m.messageId(),
+              m.producerGroup(),
+              m.topic(),
+              m.tag(),
+              m.keys(),
+              m.properties(),
+              m.checkCount()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write a check-back request", e);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.halfmsg.broker.checkback;
+
+import io.halfmsg.api.MessageState;
+import io.halfmsg.api.TransactionState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Applies a check-back's answer: COMMIT and ROLLBACK decide the message; UNKNOWN (including no
+ * answer at all) schedules the next check by the backoff, and after {@code max-checks} parks the
+ * message for an operator. Nothing is ever dropped.
+ */
+@Component
+class CheckBackOutcomes {
+
+  private static final Logger log = LoggerFactory.getLogger(CheckBackOutcomes.class);
+
+  private final CheckBackRepository repository;
+  private final CheckBackProperties properties;
+  private final Clock clock;
+  private final Map<TransactionState, Counter> answers = new EnumMap<>(TransactionState.class);
+  private final Counter parked;
+  private final Counter superseded;
+
+  CheckBackOutcomes(
+      CheckBackRepository repository,
+      CheckBackProperties properties,
+      Clock clock,
+      MeterRegistry meters) {
+    this.repository = repository;
+    this.properties = properties;
+    this.clock = clock;
+    for (TransactionState s : TransactionState.values()) {
+      answers.put(
+          s,
+          Counter.builder("halfmsg.checkback.answers")
+              .description("Check-back answers by state; no answer counts as UNKNOWN")
+              .tag("state", s.name())
+              .register(meters));
+    }
+    this.parked =
+        Counter.builder("halfmsg.messages.parked")
+            .description("Messages parked after max-checks undecided check-backs")
+            .register(meters);
+    this.superseded =
+        Counter.builder("halfmsg.checkback.superseded")
+            .description("Check-back answers dropped because the message changed meanwhile")
+            .register(meters);
+  }
+
+  void apply(DueMessage m, TransactionState answer) {
+    answers.get(answer).increment();
+    Instant now = clock.instant();
+    int checks = m.checkCount() + 1;
+    boolean applied =
+        switch (answer) {
+          case COMMIT -> repository.resolve(m, MessageState.COMMITTED, now);
+          case ROLLBACK -> repository.resolve(m, MessageState.ROLLED_BACK, now);
+          case UNKNOWN ->
+              checks >= properties.maxChecks()
+                  ? park(m, checks)
+                  : repository.scheduleNextCheck(m, now.plus(properties.delayAfter(checks)));
+        };
+    if (!applied) {
+      // The producer or an operator decided first, or our lease ran out and another instance
+      // took over: their outcome stands.
+      superseded.increment();
+      log.debug("Check-back answer {} for {} superseded", answer, m.messageId());
+    }
+  }
+
+  private boolean park(DueMessage m, int checks) {
+    boolean done = repository.park(m);
+    if (done) {
+      parked.increment();
+      log.warn(
+          "Message {} of producer group {} PARKED after {} undecided check-backs; resolve it with"
+              + " POST /api/v1/messages/{}/resolve",
+          m.messageId(),
+          m.producerGroup(),
+          checks,
+          m.messageId());
+    }
+    return done;
+  }
+}

@@ -1,0 +1,52 @@
+package io.halfmsg.broker.checkback;
+
+import io.halfmsg.api.MessageState;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Claims due messages for check-back and records what the check-backs found. Every write after the
+ * claim is conditional on the claimed version: false means someone else (the producer, an operator,
+ * or another instance after the lease ran out) changed the message first.
+ */
+@Repository
+class CheckBackRepository {
+
+  private final CheckBackMapper mapper;
+  private final TransactionTemplate transaction;
+
+  CheckBackRepository(CheckBackMapper mapper, TransactionTemplate transaction) {
+    this.mapper = mapper;
+    this.transaction = transaction;
+  }
+
+  /**
+   * Locks up to {@code limit} due messages, skipping those other instances hold, and pushes their
+   * next check to {@code leaseUntil} in the same short transaction. If this instance dies, they
+   * come due again when the lease runs out.
+   */
+  List<DueMessage> claimDue(Instant now, int limit, Instant leaseUntil) {
+    return transaction.execute(
+        status -> {
+          List<DueMessage> due = mapper.lockDue(now, limit);
+          if (!due.isEmpty()) {
+            mapper.extendLease(due.stream().map(DueMessage::id).toList(), leaseUntil);
+          }
+          return due;
+        });
+  }
+
+  boolean resolve(DueMessage m, MessageState state, Instant now) {
+    return mapper.resolve(m.id(), m.version(), state, now) == 1;
+  }
+
+  boolean scheduleNextCheck(DueMessage m, Instant next) {
+    return mapper.scheduleNextCheck(m.id(), m.version(), next) == 1;
+  }
+
+  boolean park(DueMessage m) {
+    return mapper.park(m.id(), m.version()) == 1;
+  }
+}

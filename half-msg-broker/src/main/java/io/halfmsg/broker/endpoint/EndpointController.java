@@ -1,0 +1,29 @@
+package io.halfmsg.broker.endpoint;
+
+import io.halfmsg.api.EndpointRegistration;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/producer-groups")
+class EndpointController {
+
+  private final EndpointRegistry registry;
+
+  EndpointController(EndpointRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** What the broker answers a heartbeat: send the next one well before {@code ttlMs} passes. */
+  record Registered(String producerGroup, String checkBackUrl, long ttlMs) {}
+
+  @PutMapping(path = "/{group}/endpoints", consumes = MediaType.APPLICATION_JSON_VALUE)
+  Registered heartbeat(@PathVariable String group, @RequestBody EndpointRegistration body) {
+    long ttl = registry.register(group, body.checkBackUrl(), body.instanceId()).toMillis();
+    return new Registered(group, body.checkBackUrl(), ttl);
+  }
+}

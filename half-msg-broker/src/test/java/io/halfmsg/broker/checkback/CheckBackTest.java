@@ -1,0 +1,333 @@
+package io.halfmsg.broker.checkback;
+
+import static io.halfmsg.broker.checkback.FakeProducer.Reply;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.testsupport.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Check-backs against producers over real HTTP: every kind of answer and non-answer. */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
+      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
+      "halfmsg.check-back.default-secret=" + CheckBackTest.SECRET,
+      "halfmsg.check-back.secrets.mismatched-group=a-secret-the-producer-does-not-have",
+      "halfmsg.check-back.first-check-after=100ms",
+      "halfmsg.check-back.backoff=200ms",
+      "halfmsg.check-back.max-checks=3",
+      "halfmsg.check-back.poll-interval=50ms",
+      "halfmsg.check-back.request-timeout=500ms",
+      "halfmsg.check-back.lease=5s",
+      "halfmsg.check-back.endpoint-ttl=1h"
+    })
+@ActiveProfiles("test")
+class CheckBackTest {
+
+  static final String SECRET = "check-back-test-secret";
+  private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+
+  @DynamicPropertySource
+  static void datasource(DynamicPropertyRegistry registry) {
+    db.registerSpringProperties(registry::add);
+  }
+
+  @LocalServerPort int port;
+  BrokerClient producer;
+  BrokerClient admin;
+  FakeProducer fake;
+  String group;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    producer = new BrokerClient(port, BrokerClient.PRODUCER_TOKEN);
+    admin = new BrokerClient(port, BrokerClient.ADMIN_TOKEN);
+    fake = new FakeProducer(SECRET);
+    group = "g-" + UUID.randomUUID().toString().substring(0, 8);
+    register(group, fake.url());
+  }
+
+  @AfterEach
+  void tearDown() {
+    fake.close();
+  }
+
+  @Test
+  void aCommitAnswerCommits() {
+    fake.answer(call -> Reply.state("COMMIT"));
+    String id = prepare(group);
+
+    awaitState(id, "COMMITTED");
+    Response m = message(id);
+    assertThat(m.text("resolvedBy")).isEqualTo("CHECK_BACK");
+    assertThat(m.json().get("checkCount").asInt()).isEqualTo(1);
+    assertThat(fake.callsFor(id))
+        .singleElement()
+        .satisfies(c -> assertThat(c.checkCount()).isZero());
+  }
+
+  @Test
+  void aRollbackAnswerRollsBack() {
+    fake.answer(call -> Reply.state("ROLLBACK"));
+    String id = prepare(group);
+
+    awaitState(id, "ROLLED_BACK");
+    assertThat(message(id).text("resolvedBy")).isEqualTo("CHECK_BACK");
+  }
+
+  @Test
+  void unknownThenCommitCommitsOnTheSecondCheck() {
+    fake.answer(call -> Reply.state(call.checkCount() == 0 ? "UNKNOWN" : "COMMIT"));
+    String id = prepare(group);
+
+    awaitState(id, "COMMITTED");
+    assertThat(fake.callsFor(id)).extracting(FakeProducer.Call::checkCount).containsExactly(0, 1);
+    assertThat(message(id).json().get("checkCount").asInt()).isEqualTo(2);
+  }
+
+  static List<Object[]> nonAnswers() {
+    // The producer hangs for 1.5 s; the broker must give up at 500 ms.
+    Runnable slowerThanTheTimeout =
+        () -> awaitLatch(new CountDownLatch(1), Duration.ofMillis(1_500));
+    return List.of(
+        new Object[] {"UNKNOWN", Reply.state("UNKNOWN")},
+        new Object[] {"a timeout", Reply.state("COMMIT").after(slowerThanTheTimeout)},
+        new Object[] {"500 with a COMMIT body", Reply.raw(500, "{\"state\":\"COMMIT\"}")},
+        new Object[] {"garbage", Reply.raw(200, "<html>COMMIT</html>")},
+        new Object[] {"200 without a state", Reply.raw(200, "{}")},
+        new Object[] {"200 with an empty body", Reply.raw(200, "")},
+        new Object[] {"a lower-case commit", Reply.raw(200, "{\"state\":\"commit\"}")});
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("nonAnswers")
+  void whatIsNotAnExplicitAnswerCountsAsUnknownAndEndsParked(String name, Reply reply) {
+    fake.answer(call -> reply);
+    String id = prepare(group);
+
+    await("first check").atMost(PATIENCE).until(() -> !fake.callsFor(id).isEmpty());
+    assertThat(message(id).text("state")).isEqualTo("PREPARED");
+    awaitState(id, "PARKED");
+    assertThat(message(id).json().get("checkCount").asInt()).isEqualTo(3);
+    assertThat(fake.callsFor(id))
+        .extracting(FakeProducer.Call::checkCount)
+        .containsExactly(0, 1, 2);
+  }
+
+  @Test
+  void aParkedMessageWaitsForAnOperatorAndOnlyThenIsResolved() {
+    fake.answer(call -> Reply.state("UNKNOWN"));
+    String parked = prepare(group);
+    String prepared = prepareWithCheckAfter(group, 3_600_000);
+    awaitState(parked, "PARKED");
+
+    await("no more check-backs for a parked message")
+        .during(Duration.ofMillis(800))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> fake.callsFor(parked).size() == 3);
+    assertThat(
+            admin
+                .get("/actuator/metrics/halfmsg.messages.parked")
+                .json()
+                .get("measurements")
+                .get(0)
+                .get("value")
+                .asDouble())
+        .isGreaterThanOrEqualTo(1.0);
+
+    assertThat(resolve(prepared, "COMMIT", admin).problemType())
+        .isEqualTo("urn:halfmsg:problem:not-parked");
+    assertThat(resolve(parked, "MAYBE", admin).status()).isEqualTo(400);
+    assertThat(resolve(parked, "COMMIT", producer).status()).isEqualTo(403);
+    assertThat(message(parked).text("state")).isEqualTo("PARKED");
+
+    Response resolved = resolve(parked, "COMMIT", admin);
+
+    assertThat(resolved.status()).isEqualTo(200);
+    assertThat(resolved.text("state")).isEqualTo("COMMITTED");
+    assertThat(message(parked).text("resolvedBy")).isEqualTo("OPERATOR");
+    assertThat(resolve(parked, "COMMIT", admin).status()).as("idempotent").isEqualTo(200);
+    assertThat(resolve(parked, "ROLLBACK", admin).status()).isEqualTo(409);
+  }
+
+  @Test
+  void theProducersOwnCommitStillDecidesAParkedMessage() {
+    fake.answer(call -> Reply.state("UNKNOWN"));
+    String id = prepare(group);
+    awaitState(id, "PARKED");
+
+    assertThat(producer.commit(id).text("state")).isEqualTo("COMMITTED");
+    assertThat(message(id).text("resolvedBy")).isEqualTo("PRODUCER");
+  }
+
+  @Test
+  void checkBacksAreSpreadAcrossInstancesAndFailOverFromADeadOne() throws Exception {
+    try (FakeProducer second = new FakeProducer(SECRET)) {
+      FakeProducer dead = new FakeProducer(SECRET);
+      register(group, second.url());
+      register(group, dead.url());
+      dead.close();
+
+      List<String> ids =
+          java.util.stream.IntStream.range(0, 30).mapToObj(i -> prepare(group)).toList();
+
+      ids.forEach(id -> awaitState(id, "COMMITTED"));
+      assertThat(fake.calls()).isNotEmpty();
+      assertThat(second.calls()).isNotEmpty();
+      assertThat(fake.calls().size() + second.calls().size()).isEqualTo(30);
+    }
+  }
+
+  @Test
+  void withoutALiveEndpointTheMessageIsParkedNotDropped() throws Exception {
+    String lonelyGroup = "g-" + UUID.randomUUID().toString().substring(0, 8);
+    String neverRegistered = prepare(lonelyGroup);
+    String staleGroup = "g-" + UUID.randomUUID().toString().substring(0, 8);
+    register(staleGroup, fake.url());
+    try (Connection c = db.connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE hm_producer_endpoint SET last_seen_at = '2000-01-01' WHERE producer_group = ?")) {
+      s.setString(1, staleGroup);
+      s.executeUpdate();
+    }
+    String stale = prepare(staleGroup);
+
+    awaitState(neverRegistered, "PARKED");
+    awaitState(stale, "PARKED");
+    assertThat(fake.callsFor(stale)).as("a stale endpoint is not called").isEmpty();
+  }
+
+  @Test
+  void aProducerRejectingTheSignatureIsNotACommit() {
+    FakeProducer.Reply commit = Reply.state("COMMIT");
+    fake.answer(call -> commit);
+    register("mismatched-group", fake.url());
+    String id = prepare("mismatched-group");
+
+    awaitState(id, "PARKED");
+    assertThat(fake.callsFor(id))
+        .allSatisfy(c -> assertThat(c.signature().isOk()).isFalse())
+        .hasSize(3);
+  }
+
+  @Test
+  void aCommitDuringACheckBackWinsAndTheLateAnswerIsIgnored() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    fake.answer(
+        call -> Reply.state("ROLLBACK").after(() -> awaitLatch(release, Duration.ofSeconds(10))));
+    String id = prepare(group);
+    await().atMost(PATIENCE).until(() -> !fake.callsFor(id).isEmpty());
+
+    assertThat(producer.commit(id).text("state")).isEqualTo("COMMITTED");
+    release.countDown();
+
+    await("the late ROLLBACK answer is applied or dropped")
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> message(id).text("state").equals("COMMITTED"));
+    assertThat(message(id).text("resolvedBy")).isEqualTo("PRODUCER");
+  }
+
+  @Test
+  void aRollbackAfterACheckBackCommitIsAConflict() {
+    fake.answer(call -> Reply.state("COMMIT"));
+    String id = prepare(group);
+    awaitState(id, "COMMITTED");
+
+    Response rollback = producer.rollback(id);
+
+    assertThat(rollback.status()).isEqualTo(409);
+    assertThat(message(id).text("state")).isEqualTo("COMMITTED");
+  }
+
+  @Test
+  void checkAfterMsDelaysTheFirstCheck() {
+    fake.answer(call -> Reply.state("COMMIT"));
+    String late = prepareWithCheckAfter(group, 3_600_000);
+    String soon = prepare(group);
+
+    awaitState(soon, "COMMITTED");
+    assertThat(fake.callsFor(late)).isEmpty();
+    assertThat(message(late).text("state")).isEqualTo("PREPARED");
+  }
+
+  static Map<String, Object> messageFor(String producerGroup) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("messageId", UUID.randomUUID().toString());
+    m.put("producerGroup", producerGroup);
+    m.put("topic", "repo_deduction");
+    m.put("body", "{}");
+    return m;
+  }
+
+  private String prepare(String producerGroup) {
+    Map<String, Object> m = messageFor(producerGroup);
+    assertThat(producer.prepare(m).status()).isEqualTo(201);
+    return (String) m.get("messageId");
+  }
+
+  private String prepareWithCheckAfter(String producerGroup, long checkAfterMs) {
+    Map<String, Object> m = messageFor(producerGroup);
+    m.put("checkAfterMs", checkAfterMs);
+    assertThat(producer.prepare(m).status()).isEqualTo(201);
+    return (String) m.get("messageId");
+  }
+
+  private void register(String producerGroup, String url) {
+    Response r =
+        producer.put(
+            "/api/v1/producer-groups/" + producerGroup + "/endpoints",
+            BrokerClient.json(Map.of("checkBackUrl", url)));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  private Response message(String id) {
+    return admin.get("/api/v1/messages/" + id);
+  }
+
+  private Response resolve(String id, String state, BrokerClient as) {
+    return as.post(
+        "/api/v1/messages/" + id + "/resolve", BrokerClient.json(Map.of("state", state)));
+  }
+
+  private void awaitState(String id, String state) {
+    await(id + " becomes " + state)
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> state.equals(message(id).text("state")));
+  }
+
+  private static void awaitLatch(CountDownLatch latch, Duration atMost) {
+    try {
+      latch.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
