@@ -74,7 +74,7 @@ public record CheckBackProperties(
             : List.copyOf(allowedHosts);
     secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
     endpointTtl = or(endpointTtl, Duration.ofSeconds(30));
-    pollInterval = or(pollInterval, Duration.ofSeconds(1));
+    pollInterval = or(pollInterval, Duration.ofMillis(500));
     batchSize = or(batchSize, 200);
     concurrency = or(concurrency, 32);
     lease = or(lease, Duration.ofSeconds(60));

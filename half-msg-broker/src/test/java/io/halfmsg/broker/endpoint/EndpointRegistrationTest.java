@@ -1,0 +1,123 @@
+package io.halfmsg.broker.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.testsupport.db.TestDatabase;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** {@code PUT /api/v1/producer-groups/{group}/endpoints}: heartbeats, the SSRF guard, secrets. */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
+      "halfmsg.auth.consumer-tokens=" + BrokerClient.CONSUMER_TOKEN,
+      "halfmsg.check-back.secrets.order-service=order-secret",
+      "halfmsg.check-back.allowed-hosts=127.0.0.1,*.internal.example,10.0.0.0/8",
+      "halfmsg.check-back.endpoint-ttl=45s"
+    })
+@ActiveProfiles("test")
+class EndpointRegistrationTest {
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+
+  @DynamicPropertySource
+  static void datasource(DynamicPropertyRegistry registry) {
+    db.registerSpringProperties(registry::add);
+  }
+
+  @LocalServerPort int port;
+  BrokerClient producer;
+
+  @BeforeEach
+  void client() {
+    producer = new BrokerClient(port, BrokerClient.PRODUCER_TOKEN);
+  }
+
+  private Response register(String group, Object url) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("checkBackUrl", url);
+    body.put("instanceId", "order-service-1");
+    return producer.put("/api/v1/producer-groups/" + group + "/endpoints", BrokerClient.json(body));
+  }
+
+  @Test
+  void aHeartbeatIsAcceptedAndRepeatable() {
+    Response first = register("order-service", "http://127.0.0.1:9001/halfmsg/check-back");
+    Response again = register("order-service", "http://127.0.0.1:9001/halfmsg/check-back");
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.json().get("ttlMs").asLong()).isEqualTo(45_000);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(register("order-service", "https://orders.internal.example/cb").status())
+        .isEqualTo(200);
+    assertThat(register("order-service", "http://10.20.30.40:8080/cb").status()).isEqualTo(200);
+  }
+
+  @Test
+  void urlsOutsideTheAllowedHostsAreRefused() {
+    for (String url :
+        new String[] {
+          "http://169.254.169.254/latest/meta-data",
+          "http://192.168.1.10/cb",
+          "http://localhost:9001/cb",
+          "http://internal.example/cb",
+          "http://nonexistent.invalid/cb"
+        }) {
+      Response r = register("order-service", url);
+      assertThat(r.status()).as(url).isEqualTo(400);
+      assertThat(r.problemType()).isEqualTo("urn:halfmsg:problem:invalid-request");
+      assertThat(r.body()).contains("allowed-hosts");
+    }
+  }
+
+  @Test
+  void malformedRegistrationsAre400() {
+    for (Object url :
+        new Object[] {
+          null,
+          "",
+          "not a url",
+          "ftp://127.0.0.1/cb",
+          "http://user:pw@127.0.0.1/cb",
+          "http://127.0.0.1/cb#frag",
+          "/relative/cb",
+          "http://127.0.0.1/" + "x".repeat(600)
+        }) {
+      assertThat(register("order-service", url).status()).as(String.valueOf(url)).isEqualTo(400);
+    }
+    assertThat(register("bad%20group!", "http://127.0.0.1:9001/cb").status()).isEqualTo(400);
+    assertThat(producer.put("/api/v1/producer-groups/order-service/endpoints", "{").status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void aGroupWithoutASecretCannotRegister() {
+    Response r = register("payment-service", "http://127.0.0.1:9001/cb");
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.problemType()).isEqualTo("urn:halfmsg:problem:no-check-back-secret");
+    assertThat(r.body()).doesNotContain("order-secret");
+  }
+
+  @Test
+  void onlyProducersRegister() {
+    BrokerClient consumer = producer.withToken(BrokerClient.CONSUMER_TOKEN);
+    Response r =
+        consumer.put(
+            "/api/v1/producer-groups/order-service/endpoints",
+            BrokerClient.json(Map.of("checkBackUrl", "http://127.0.0.1:9001/cb")));
+
+    assertThat(r.status()).isEqualTo(403);
+  }
+}
