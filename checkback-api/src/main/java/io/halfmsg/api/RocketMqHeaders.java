@@ -1,0 +1,16 @@
+package io.halfmsg.api;
+
+/**
+ * What the broker adds to the RocketMQ messages it forwards, so that consumers can tell a halfmsg
+ * message and ack it. Users' own property names may not start with {@link #RESERVED_PREFIX}.
+ */
+public final class RocketMqHeaders {
+
+  /** Prefix reserved for halfmsg's own properties. */
+  public static final String RESERVED_PREFIX = "HALFMSG_";
+
+  /** User property carrying the halfmsg message id: the key consumers dedupe and ack by. */
+  public static final String MESSAGE_ID = "HALFMSG_ID";
+
+  private RocketMqHeaders() {}
+}

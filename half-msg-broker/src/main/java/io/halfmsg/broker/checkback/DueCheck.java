@@ -1,0 +1,11 @@
+package io.halfmsg.broker.checkback;
+
+import java.util.List;
+
+/** A claimed message with the live endpoints of its producer group at claim time. */
+record DueCheck(DueMessage message, List<String> endpoints) {
+  @Override
+  public String toString() {
+    return message.messageId();
+  }
+}
