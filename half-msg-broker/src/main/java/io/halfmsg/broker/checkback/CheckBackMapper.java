@@ -18,7 +18,8 @@ interface CheckBackMapper {
       @Param("id") long id,
       @Param("version") int version,
       @Param("state") MessageState state,
-      @Param("now") Instant now);
+      @Param("now") Instant now,
+      @Param("nextCheckAt") Instant nextCheckAt);
 
   int scheduleNextCheck(
       @Param("id") long id, @Param("version") int version, @Param("nextCheckAt") Instant next);

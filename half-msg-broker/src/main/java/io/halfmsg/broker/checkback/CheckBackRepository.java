@@ -1,6 +1,8 @@
 package io.halfmsg.broker.checkback;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.delivery.CommitHandoff;
+import io.halfmsg.broker.message.NextLook;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Repository;
@@ -16,10 +18,18 @@ class CheckBackRepository {
 
   private final CheckBackMapper mapper;
   private final TransactionTemplate transaction;
+  private final CommitHandoff handoff;
+  private final NextLook nextLook;
 
-  CheckBackRepository(CheckBackMapper mapper, TransactionTemplate transaction) {
+  CheckBackRepository(
+      CheckBackMapper mapper,
+      TransactionTemplate transaction,
+      CommitHandoff handoff,
+      NextLook nextLook) {
     this.mapper = mapper;
     this.transaction = transaction;
+    this.handoff = handoff;
+    this.nextLook = nextLook;
   }
 
   /**
@@ -38,8 +48,23 @@ class CheckBackRepository {
         });
   }
 
+  /**
+   * Decides the message as the check-back answered; a commit hands it to delivery in the same
+   * transaction.
+   */
   boolean resolve(DueMessage m, MessageState state, Instant now) {
-    return mapper.resolve(m.id(), m.version(), state, now) == 1;
+    return Boolean.TRUE.equals(
+        transaction.execute(
+            s -> {
+              if (mapper.resolve(m.id(), m.version(), state, now, nextLook.after(state, now))
+                  != 1) {
+                return false;
+              }
+              if (state == MessageState.COMMITTED) {
+                handoff.committed(m.messageId(), now);
+              }
+              return true;
+            }));
   }
 
   boolean scheduleNextCheck(DueMessage m, Instant next) {

@@ -1,6 +1,7 @@
 package io.halfmsg.broker.endpoint;
 
 import io.halfmsg.api.EndpointRegistration;
+import io.halfmsg.broker.web.Violations;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -23,6 +24,9 @@ class EndpointController {
 
   @PutMapping(path = "/{group}/endpoints", consumes = MediaType.APPLICATION_JSON_VALUE)
   Registered heartbeat(@PathVariable String group, @RequestBody EndpointRegistration body) {
+    if (body == null) {
+      throw Violations.invalid("body", "must be a JSON object");
+    }
     long ttl = registry.register(group, body.checkBackUrl(), body.instanceId()).toMillis();
     return new Registered(group, body.checkBackUrl(), ttl);
   }

@@ -3,6 +3,7 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
+import io.halfmsg.broker.delivery.DeliveryService;
 import io.halfmsg.broker.web.Violations;
 import java.net.URI;
 import org.springframework.http.MediaType;
@@ -20,14 +21,20 @@ class MessageController {
 
   private final MessageService service;
   private final MessageRequestValidator validator;
+  private final DeliveryService deliveries;
 
-  MessageController(MessageService service, MessageRequestValidator validator) {
+  MessageController(
+      MessageService service, MessageRequestValidator validator, DeliveryService deliveries) {
     this.service = service;
     this.validator = validator;
+    this.deliveries = deliveries;
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<MessageStateResponse> prepare(@RequestBody PrepareMessageRequest request) {
+    if (request == null) {
+      throw Violations.invalid("body", "must be a JSON object");
+    }
     MessageService.Prepared prepared = service.prepare(validator.validate(request));
     if (!prepared.created()) {
       return ResponseEntity.ok(prepared.message());
@@ -53,7 +60,7 @@ class MessageController {
   MessageStateResponse resolve(
       @PathVariable String messageId, @RequestBody ResolveRequest request) {
     MessageState target =
-        switch (request.state() == null ? "" : request.state()) {
+        switch (request == null || request.state() == null ? "" : request.state()) {
           case "COMMIT" -> MessageState.COMMITTED;
           case "ROLLBACK" -> MessageState.ROLLED_BACK;
           default -> throw Violations.invalid("state", "must be COMMIT or ROLLBACK");
@@ -63,6 +70,6 @@ class MessageController {
 
   @GetMapping("/{messageId}")
   MessageView get(@PathVariable String messageId) {
-    return MessageView.of(service.get(messageId));
+    return MessageView.of(service.get(messageId), deliveries.deliveriesOf(messageId));
   }
 }

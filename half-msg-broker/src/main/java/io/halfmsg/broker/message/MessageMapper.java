@@ -2,6 +2,8 @@ package io.halfmsg.broker.message;
 
 import io.halfmsg.api.MessageState;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
@@ -21,10 +23,16 @@ interface MessageMapper {
   int resolveByProducer(
       @Param("messageId") String messageId,
       @Param("state") MessageState state,
-      @Param("resolvedAt") Instant resolvedAt);
+      @Param("resolvedAt") Instant resolvedAt,
+      @Param("nextCheckAt") Instant nextCheckAt);
 
   int resolveParkedByOperator(
       @Param("messageId") String messageId,
       @Param("state") MessageState state,
-      @Param("resolvedAt") Instant resolvedAt);
+      @Param("resolvedAt") Instant resolvedAt,
+      @Param("nextCheckAt") Instant nextCheckAt);
+
+  List<StoredMessage> findAllByIds(@Param("ids") Collection<Long> ids);
+
+  List<StoredMessage> findAllByMessageIds(@Param("messageIds") Collection<String> messageIds);
 }

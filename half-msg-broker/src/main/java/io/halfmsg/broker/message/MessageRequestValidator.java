@@ -2,6 +2,7 @@ package io.halfmsg.broker.message;
 
 import io.halfmsg.api.MessageIds;
 import io.halfmsg.api.PrepareMessageRequest;
+import io.halfmsg.api.RocketMqHeaders;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.halfmsg.broker.web.Violations;
@@ -10,6 +11,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.topic.TopicValidator;
 import org.springframework.stereotype.Component;
 
 /** Checks a prepare request against the wire contract and turns it into a {@link NewMessage}. */
@@ -41,6 +45,15 @@ class MessageRequestValidator {
     }
     v.rocketMqName(request.producerGroup(), "producerGroup");
     v.rocketMqName(request.topic(), "topic");
+    if (request.topic() != null) {
+      v.check(
+          !TopicValidator.isSystemTopic(request.topic())
+              && !TopicValidator.isNotAllowedSendTopic(request.topic())
+              && !request.topic().startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX)
+              && !request.topic().startsWith(MixAll.DLQ_GROUP_TOPIC_PREFIX),
+          "topic",
+          "is a RocketMQ system topic");
+    }
     if (request.tag() != null) {
       v.check(
           !request.tag().isBlank() && request.tag().length() <= MAX_TAG_LENGTH,
@@ -119,6 +132,11 @@ class MessageRequestValidator {
               PROPERTY_NAME.matcher(name).matches(),
               "properties",
               "names must be 1 to 64 characters of [A-Za-z0-9_.-]");
+          v.check(
+              !MessageConst.STRING_HASH_SET.contains(name)
+                  && !name.startsWith(RocketMqHeaders.RESERVED_PREFIX),
+              "properties." + name,
+              "is a name RocketMQ or halfmsg reserves");
           v.check(
               value != null
                   && value.length() <= MAX_PROPERTY_VALUE_LENGTH

@@ -3,12 +3,14 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.broker.checkback.CheckBackProperties;
+import io.halfmsg.broker.delivery.CommitHandoff;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Prepare, commit and rollback: the producer's side of a half message's life. Each call is one
@@ -18,11 +20,23 @@ import org.springframework.stereotype.Service;
 public class MessageService {
 
   private final MessageRepository messages;
+  private final CommitHandoff handoff;
+  private final NextLook nextLook;
+  private final TransactionTemplate transaction;
   private final Clock clock;
   private final Duration defaultFirstCheck;
 
-  MessageService(MessageRepository messages, Clock clock, CheckBackProperties checkBack) {
+  MessageService(
+      MessageRepository messages,
+      CommitHandoff handoff,
+      NextLook nextLook,
+      TransactionTemplate transaction,
+      Clock clock,
+      CheckBackProperties checkBack) {
     this.messages = messages;
+    this.handoff = handoff;
+    this.nextLook = nextLook;
+    this.transaction = transaction;
     this.clock = clock;
     this.defaultFirstCheck = checkBack.firstCheckAfter();
   }
@@ -59,7 +73,21 @@ public class MessageService {
   }
 
   private MessageStateResponse resolve(String messageId, MessageState target) {
-    if (messages.resolveByProducer(messageId, target, clock.instant())) {
+    Instant now = clock.instant();
+    boolean resolved =
+        target == MessageState.COMMITTED
+            ? Boolean.TRUE.equals(
+                transaction.execute(
+                    s -> {
+                      if (!messages.resolveByProducer(
+                          messageId, target, now, nextLook.after(target, now))) {
+                        return false;
+                      }
+                      handoff.committed(messageId, now);
+                      return true;
+                    }))
+            : messages.resolveByProducer(messageId, target, now, nextLook.after(target, now));
+    if (resolved) {
       return new MessageStateResponse(messageId, target);
     }
     MessageState current =
@@ -69,7 +97,7 @@ public class MessageService {
                 () ->
                     new ApiException(
                         ProblemType.MESSAGE_NOT_FOUND, "No message with id " + messageId + "."));
-    if (current == target) {
+    if (current == target || isCommitted(current) && target == MessageState.COMMITTED) {
       return new MessageStateResponse(messageId, current);
     }
     throw new ApiException(
@@ -82,16 +110,37 @@ public class MessageService {
    * state is a conflict, because only parked messages wait for an operator.
    */
   public MessageStateResponse resolveParked(String messageId, MessageState target) {
-    if (messages.resolveParkedByOperator(messageId, target, clock.instant())) {
+    Instant now = clock.instant();
+    boolean resolved =
+        Boolean.TRUE.equals(
+            transaction.execute(
+                s -> {
+                  if (!messages.resolveParkedByOperator(
+                      messageId, target, now, nextLook.after(target, now))) {
+                    return false;
+                  }
+                  if (target == MessageState.COMMITTED) {
+                    handoff.committed(messageId, now);
+                  }
+                  return true;
+                }));
+    if (resolved) {
       return new MessageStateResponse(messageId, target);
     }
     StoredMessage current = get(messageId);
-    if (current.state() == target && current.resolvedBy() == ResolvedBy.OPERATOR) {
+    boolean same =
+        current.state() == target
+            || isCommitted(current.state()) && target == MessageState.COMMITTED;
+    if (same && current.resolvedBy() == ResolvedBy.OPERATOR) {
       return new MessageStateResponse(messageId, target);
     }
     throw new ApiException(
         ProblemType.NOT_PARKED,
         "Message " + messageId + " is " + current.state() + ", not PARKED.");
+  }
+
+  private static boolean isCommitted(MessageState state) {
+    return state == MessageState.COMMITTED || state == MessageState.FORWARDED;
   }
 
   public StoredMessage get(String messageId) {

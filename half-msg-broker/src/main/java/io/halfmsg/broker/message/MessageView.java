@@ -2,9 +2,11 @@ package io.halfmsg.broker.message;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
+import io.halfmsg.broker.delivery.DeliveryView;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /** A message as {@code GET /api/v1/messages/{messageId}} shows it. */
@@ -22,9 +24,10 @@ record MessageView(
     Instant nextCheckAt,
     Instant createdAt,
     Instant resolvedAt,
-    ResolvedBy resolvedBy) {
+    ResolvedBy resolvedBy,
+    List<DeliveryView> deliveries) {
 
-  static MessageView of(StoredMessage m) {
+  static MessageView of(StoredMessage m, List<DeliveryView> deliveries) {
     String body =
         PrepareMessageRequest.BASE64.equals(m.bodyEncoding())
             ? Base64.getEncoder().encodeToString(m.body())
@@ -43,6 +46,7 @@ record MessageView(
         m.nextCheckAt(),
         m.createdAt(),
         m.resolvedAt(),
-        m.resolvedBy());
+        m.resolvedBy(),
+        deliveries);
   }
 }

@@ -20,6 +20,8 @@ public enum ProblemType {
   NO_CHECK_BACK_SECRET(
       HttpStatus.BAD_REQUEST, "The broker has no check-back secret for this producer group"),
   NOT_PARKED(HttpStatus.CONFLICT, "Only a parked message can be resolved by an operator"),
+  DELIVERY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such delivery"),
+  NOT_DEAD(HttpStatus.CONFLICT, "Only a DEAD delivery can be replayed"),
   MESSAGE_CONFLICT(HttpStatus.CONFLICT, "A message with this id exists with different content"),
   STATE_CONFLICT(HttpStatus.CONFLICT, "The message is already resolved the other way"),
   PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "The request or message body is too large"),

@@ -199,7 +199,12 @@ class CheckBackTest {
       ids.forEach(id -> awaitState(id, "COMMITTED"));
       assertThat(fake.calls()).isNotEmpty();
       assertThat(second.calls()).isNotEmpty();
-      assertThat(fake.calls().size() + second.calls().size()).isEqualTo(30);
+      // A call slower than the request timeout fails over too, so a message may be asked twice.
+      assertThat(
+              java.util.stream.Stream.concat(fake.calls().stream(), second.calls().stream())
+                  .map(FakeProducer.Call::messageId)
+                  .distinct())
+          .containsExactlyInAnyOrderElementsOf(ids);
     }
   }
 

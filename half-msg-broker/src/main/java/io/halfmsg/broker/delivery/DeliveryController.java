@@ -1,0 +1,87 @@
+package io.halfmsg.broker.delivery;
+
+import io.halfmsg.api.AckRequest;
+import io.halfmsg.broker.web.Violations;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class DeliveryController {
+
+  private static final int MAX_ACKS = 1000;
+  private static final Pattern MESSAGE_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
+
+  private final DeliveryService service;
+
+  DeliveryController(DeliveryService service) {
+    this.service = service;
+  }
+
+  record AckResult(int received, int acked) {}
+
+  @PostMapping(path = "/api/v1/acks", consumes = MediaType.APPLICATION_JSON_VALUE)
+  AckResult ack(@RequestBody List<AckRequest> acks) {
+    Violations v = new Violations();
+    v.check(acks != null && !acks.isEmpty(), "acks", "must be a non-empty array");
+    v.check(acks == null || acks.size() <= MAX_ACKS, "acks", "must have at most 1000 entries");
+    if (acks != null) {
+      for (int i = 0; i < acks.size() && i < MAX_ACKS; i++) {
+        AckRequest a = acks.get(i);
+        if (!v.check(a != null, "acks[" + i + "]", "is required")) {
+          continue;
+        }
+        v.check(
+            a.messageId() != null && MESSAGE_ID.matcher(a.messageId()).matches(),
+            "acks[" + i + "].messageId",
+            "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+        v.rocketMqName(a.consumerGroup(), "acks[" + i + "].consumerGroup");
+      }
+    }
+    v.throwIfAny();
+    return new AckResult(acks.size(), service.ack(acks.stream().distinct().toList()));
+  }
+
+  /**
+   * Body of {@code POST /api/v1/deliveries/replay}: one delivery ({@code messageId} and {@code
+   * consumerGroup}), or every DEAD delivery of a {@code consumerGroup} and/or {@code topic}.
+   */
+  record ReplayRequest(String messageId, String consumerGroup, String topic) {}
+
+  record ReplayResult(int replayed) {}
+
+  @PostMapping(path = "/api/v1/deliveries/replay", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ReplayResult replay(@RequestBody ReplayRequest request) {
+    if (request == null) {
+      throw Violations.invalid("body", "must be a JSON object");
+    }
+    Violations v = new Violations();
+    if (request.consumerGroup() != null) {
+      v.rocketMqName(request.consumerGroup(), "consumerGroup");
+    }
+    if (request.topic() != null) {
+      v.rocketMqName(request.topic(), "topic");
+    }
+    if (request.messageId() != null) {
+      v.check(
+          request.consumerGroup() != null,
+          "consumerGroup",
+          "is required to replay one message's delivery");
+      v.check(request.topic() == null, "topic", "must be absent when messageId is given");
+    } else {
+      v.check(
+          request.consumerGroup() != null || request.topic() != null,
+          "consumerGroup",
+          "or topic (or messageId with consumerGroup) is required");
+    }
+    v.throwIfAny();
+    if (request.messageId() != null) {
+      service.replayOne(request.messageId(), request.consumerGroup());
+      return new ReplayResult(1);
+    }
+    return new ReplayResult(service.replayAllDead(request.consumerGroup(), request.topic()));
+  }
+}

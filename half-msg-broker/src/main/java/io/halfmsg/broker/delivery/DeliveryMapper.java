@@ -1,0 +1,50 @@
+package io.halfmsg.broker.delivery;
+
+import io.halfmsg.api.AckRequest;
+import java.time.Instant;
+import java.util.List;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+/** SQL of forwarding and deliveries (see {@code mapper/DeliveryMapper.xml}). */
+@Mapper
+interface DeliveryMapper {
+
+  int insertForSubscribers(@Param("messageId") String messageId, @Param("now") Instant now);
+
+  int confirmForwarded(@Param("ids") List<Long> ids, @Param("retainUntil") Instant retainUntil);
+
+  List<Long> lockUnforwarded(@Param("now") Instant now, @Param("limit") int limit);
+
+  int extendForwardLease(@Param("ids") List<Long> ids, @Param("leaseUntil") Instant leaseUntil);
+
+  List<DueDelivery> lockDueDeliveries(@Param("now") Instant now, @Param("limit") int limit);
+
+  int extendDeliveryLease(@Param("ids") List<Long> ids, @Param("leaseUntil") Instant leaseUntil);
+
+  int recordAttempt(
+      @Param("id") long id,
+      @Param("version") int version,
+      @Param("nextAttemptAt") Instant nextAttemptAt,
+      @Param("lastError") String lastError);
+
+  int markDead(@Param("id") long id, @Param("version") int version);
+
+  int ack(@Param("acks") List<AckRequest> acks, @Param("now") Instant now);
+
+  List<DeliveryView> findByMessageId(@Param("messageId") String messageId);
+
+  String findState(
+      @Param("messageId") String messageId, @Param("consumerGroup") String consumerGroup);
+
+  int replayOne(
+      @Param("messageId") String messageId,
+      @Param("consumerGroup") String consumerGroup,
+      @Param("now") Instant now);
+
+  int replayDead(
+      @Param("consumerGroup") String consumerGroup,
+      @Param("topic") String topic,
+      @Param("now") Instant now,
+      @Param("limit") int limit);
+}

@@ -1,0 +1,67 @@
+package io.halfmsg.broker.delivery;
+
+import io.halfmsg.api.AckRequest;
+import io.halfmsg.broker.web.ApiException;
+import io.halfmsg.broker.web.ProblemType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.stereotype.Service;
+
+/** Acks from consumer groups, operator replays, and the deliveries shown with a message. */
+@Service
+public class DeliveryService {
+
+  private static final int REPLAY_BATCH = 500;
+
+  private final DeliveryMapper mapper;
+  private final Clock clock;
+  private final Counter acked;
+
+  DeliveryService(DeliveryMapper mapper, Clock clock, MeterRegistry meters) {
+    this.mapper = mapper;
+    this.clock = clock;
+    this.acked =
+        Counter.builder("halfmsg.deliveries.acked")
+            .description("Deliveries acked by their consumer group")
+            .register(meters);
+  }
+
+  /** Records acks; unknown and repeated ones change nothing. Returns how many were new. */
+  int ack(List<AckRequest> acks) {
+    int n = mapper.ack(acks, clock.instant());
+    acked.increment(n);
+    return n;
+  }
+
+  public List<DeliveryView> deliveriesOf(String messageId) {
+    return mapper.findByMessageId(messageId);
+  }
+
+  /** Sends a DEAD delivery again, with a fresh count of attempts. */
+  void replayOne(String messageId, String consumerGroup) {
+    if (mapper.replayOne(messageId, consumerGroup, clock.instant()) == 1) {
+      return;
+    }
+    String state = mapper.findState(messageId, consumerGroup);
+    if (state == null) {
+      throw new ApiException(
+          ProblemType.DELIVERY_NOT_FOUND,
+          "No delivery of " + messageId + " to consumer group " + consumerGroup + ".");
+    }
+    throw new ApiException(
+        ProblemType.NOT_DEAD, "The delivery is " + state + "; only DEAD deliveries are replayed.");
+  }
+
+  /** Replays every DEAD delivery of a group and/or topic, in small batches. */
+  int replayAllDead(String consumerGroup, String topic) {
+    int total = 0;
+    int n;
+    do {
+      n = mapper.replayDead(consumerGroup, topic, clock.instant(), REPLAY_BATCH);
+      total += n;
+    } while (n == REPLAY_BATCH);
+    return total;
+  }
+}

@@ -1,0 +1,54 @@
+package io.halfmsg.broker.delivery;
+
+import io.halfmsg.broker.retention.RetentionProperties;
+import io.halfmsg.broker.scan.Batcher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Marks messages FORWARDED once RocketMQ stored them, many per statement. A confirmation lost in a
+ * crash only means the recovery scanner sends the message once more; consumers dedupe.
+ */
+@Component
+class ForwardConfirmations implements DisposableBean {
+
+  private final DeliveryMapper mapper;
+  private final Clock clock;
+  private final RetentionProperties retention;
+  private final Batcher<Long> queue;
+  private final Counter forwarded;
+
+  ForwardConfirmations(
+      DeliveryMapper mapper, Clock clock, RetentionProperties retention, MeterRegistry meters) {
+    this.mapper = mapper;
+    this.clock = clock;
+    this.retention = retention;
+    this.forwarded =
+        Counter.builder("halfmsg.forwarded")
+            .description("Messages stored in RocketMQ and marked FORWARDED")
+            .register(meters);
+    this.queue = new Batcher<>("halfmsg-confirm", 50_000, 500, 1, this::write);
+  }
+
+  void confirm(long messageRowId) {
+    queue.offer(messageRowId);
+  }
+
+  /** Confirms at once, for the recovery scanner. */
+  void confirmNow(long messageRowId) {
+    write(List.of(messageRowId));
+  }
+
+  private void write(List<Long> ids) {
+    forwarded.increment(mapper.confirmForwarded(ids, clock.instant().plus(retention.retention())));
+  }
+
+  @Override
+  public void destroy() {
+    queue.close();
+  }
+}

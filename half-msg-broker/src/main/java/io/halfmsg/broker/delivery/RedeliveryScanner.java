@@ -1,0 +1,120 @@
+package io.halfmsg.broker.delivery;
+
+import io.halfmsg.broker.message.MessageRepository;
+import io.halfmsg.broker.message.StoredMessage;
+import io.halfmsg.broker.rocketmq.RocketMqSender;
+import io.halfmsg.broker.scan.ClaimingScanner;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Sends a delivery again when its consumer group did not ack within the ack timeout, to that group
+ * only, waiting twice as long after each send; after the group's {@code maxAttempts} sends the
+ * delivery is DEAD until an operator replays it.
+ */
+@Component
+class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
+
+  private static final Logger log = LoggerFactory.getLogger(RedeliveryScanner.class);
+  private static final int MAX_ERROR_LENGTH = 500;
+
+  private final DeliveryMapper mapper;
+  private final MessageRepository messages;
+  private final RocketMqSender sender;
+  private final TransactionTemplate transaction;
+  private final DeliveryProperties properties;
+  private final Clock clock;
+  private final Counter redelivered;
+  private final Counter dead;
+
+  RedeliveryScanner(
+      DeliveryMapper mapper,
+      MessageRepository messages,
+      RocketMqSender sender,
+      TransactionTemplate transaction,
+      DeliveryProperties properties,
+      Clock clock,
+      MeterRegistry meters) {
+    super(
+        "halfmsg-redelivery",
+        new Settings(
+            properties.pollInterval(),
+            properties.batchSize(),
+            properties.concurrency(),
+            properties.enabled() && sender.enabled()));
+    this.mapper = mapper;
+    this.messages = messages;
+    this.sender = sender;
+    this.transaction = transaction;
+    this.properties = properties;
+    this.clock = clock;
+    this.redelivered =
+        Counter.builder("halfmsg.deliveries.redelivered")
+            .description("Deliveries sent again because their group did not ack in time")
+            .register(meters);
+    this.dead =
+        Counter.builder("halfmsg.deliveries.dead")
+            .description("Deliveries that reached max attempts without an ack")
+            .register(meters);
+  }
+
+  @Override
+  protected List<DueDelivery> claim(int limit) {
+    Instant now = clock.instant();
+    return transaction.execute(
+        status -> {
+          List<DueDelivery> due = mapper.lockDueDeliveries(now, limit);
+          if (!due.isEmpty()) {
+            mapper.extendDeliveryLease(
+                due.stream().map(DueDelivery::id).toList(), now.plus(properties.lease()));
+          }
+          return due;
+        });
+  }
+
+  @Override
+  protected void process(DueDelivery d) {
+    if (d.attempts() >= d.maxAttempts()) {
+      if (mapper.markDead(d.id(), d.version()) == 1) {
+        dead.increment();
+        log.warn(
+            "Delivery of {} to consumer group {} is DEAD after {} attempts without an ack; replay"
+                + " it with POST /api/v1/deliveries/replay",
+            d.messageId(),
+            d.consumerGroup(),
+            d.attempts());
+      }
+      return;
+    }
+    String error = null;
+    Optional<StoredMessage> message = messages.find(d.messageId());
+    try {
+      if (message.isEmpty()) {
+        error = "the message no longer exists";
+      } else {
+        sender.sendToGroup(message.get(), d.consumerGroup());
+        redelivered.increment();
+      }
+    } catch (Exception e) {
+      error = truncate(e.toString());
+      log.debug("Redelivery of {} to {} failed: {}", d.messageId(), d.consumerGroup(), error);
+    }
+    Duration wait =
+        DeliveryProperties.waitAfter(
+            d.attempts() + 1, Duration.ofMillis(d.ackTimeoutMs()), properties.maxBackoff());
+    mapper.recordAttempt(d.id(), d.version(), clock.instant().plus(wait), error);
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= MAX_ERROR_LENGTH ? s : s.substring(0, MAX_ERROR_LENGTH);
+  }
+}

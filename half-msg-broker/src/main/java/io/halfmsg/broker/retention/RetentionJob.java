@@ -1,0 +1,136 @@
+package io.halfmsg.broker.retention;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Deletes rolled-back messages, and forwarded messages every group acked, once {@code
+ * halfmsg.retention} has passed, in small batches each in its own short transaction. A message with
+ * a DEAD or unacked delivery is kept and looked at again an hour later: nothing undelivered is ever
+ * deleted.
+ */
+@Component
+class RetentionJob implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
+  private static final int BATCH = 200;
+  private static final Duration RECHECK_KEPT_AFTER = Duration.ofHours(1);
+
+  private final RetentionMapper mapper;
+  private final TransactionTemplate transaction;
+  private final Clock clock;
+  private final Duration interval;
+  private volatile ScheduledExecutorService scheduler;
+
+  RetentionJob(
+      RetentionMapper mapper,
+      TransactionTemplate transaction,
+      Clock clock,
+      @Value("${halfmsg.retention-interval:1m}") Duration interval) {
+    this.mapper = mapper;
+    this.transaction = transaction;
+    this.clock = clock;
+    this.interval = interval;
+  }
+
+  /** Runs one pass; returns how many messages it deleted. */
+  int purge() {
+    int deleted = 0;
+    for (String state : List.of("ROLLED_BACK", "FORWARDED")) {
+      Batch batch;
+      do {
+        batch = purgeBatch(state);
+        deleted += batch.deleted();
+      } while (batch.looked() == BATCH);
+    }
+    return deleted;
+  }
+
+  private record Batch(int looked, int deleted) {}
+
+  private Batch purgeBatch(String state) {
+    return transaction.execute(
+        status -> {
+          Instant now = clock.instant();
+          List<ExpiredMessage> expired = mapper.lockExpired(state, now, BATCH);
+          if (expired.isEmpty()) {
+            return new Batch(0, 0);
+          }
+          Set<String> undelivered =
+              new HashSet<>(
+                  mapper.findWithUnackedDeliveries(
+                      expired.stream().map(ExpiredMessage::messageId).toList()));
+          List<Long> deleteIds = new ArrayList<>();
+          List<String> deleteMessageIds = new ArrayList<>();
+          List<Long> keepIds = new ArrayList<>();
+          for (ExpiredMessage m : expired) {
+            if (undelivered.contains(m.messageId())) {
+              keepIds.add(m.id());
+            } else {
+              deleteIds.add(m.id());
+              deleteMessageIds.add(m.messageId());
+            }
+          }
+          if (!keepIds.isEmpty()) {
+            mapper.postpone(keepIds, now.plus(RECHECK_KEPT_AFTER));
+          }
+          if (!deleteIds.isEmpty()) {
+            mapper.deleteDeliveries(deleteMessageIds);
+            mapper.deleteMessages(deleteIds);
+          }
+          return new Batch(expired.size(), deleteIds.size());
+        });
+  }
+
+  @Override
+  public void start() {
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "halfmsg-retention");
+              t.setDaemon(true);
+              return t;
+            });
+    long ms = interval.toMillis();
+    scheduler.scheduleWithFixedDelay(this::safePurge, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private void safePurge() {
+    try {
+      int n = purge();
+      if (n > 0) {
+        log.debug("Retention deleted {} messages", n);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Retention pass failed; retrying later: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void stop() {
+    ScheduledExecutorService s = scheduler;
+    scheduler = null;
+    if (s != null) {
+      s.shutdownNow();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return scheduler != null;
+  }
+}

@@ -1,0 +1,23 @@
+package io.halfmsg.broker.subscription;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.ibatis.annotations.Mapper;
+import org.apache.ibatis.annotations.Param;
+
+/** SQL of {@code hm_subscription} (see {@code mapper/SubscriptionMapper.xml}). */
+@Mapper
+interface SubscriptionMapper {
+
+  int deleteTopicsNotIn(
+      @Param("consumerGroup") String consumerGroup, @Param("topics") List<String> topics);
+
+  int upsert(
+      @Param("consumerGroup") String consumerGroup,
+      @Param("topic") String topic,
+      @Param("ackTimeoutMs") long ackTimeoutMs,
+      @Param("maxAttempts") int maxAttempts,
+      @Param("now") Instant now);
+
+  List<Subscription> findAll();
+}
