@@ -1,0 +1,317 @@
+package io.halfmsg.broker.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.halfmsg.api.RocketMqHeaders;
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Forwarding to a real (embedded) RocketMQ, per-group acks and redelivery, with plain consumers.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
+      "halfmsg.auth.consumer-tokens=" + BrokerClient.CONSUMER_TOKEN,
+      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
+      "halfmsg.delivery.poll-interval=100ms",
+      "halfmsg.check-back.first-check-after=1h"
+    })
+@ActiveProfiles("test")
+class DeliveryTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+  @RegisterExtension static EmbeddedRocketMqExtension mq = new EmbeddedRocketMqExtension();
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    db.registerSpringProperties(registry::add);
+    registry.add("halfmsg.rocketmq.namesrv-addr", () -> mq.instance().namesrvAddr());
+  }
+
+  @LocalServerPort int port;
+  BrokerClient producer;
+  BrokerClient consumer;
+  BrokerClient admin;
+  String topic;
+
+  @BeforeEach
+  void setUp() {
+    producer = new BrokerClient(port, BrokerClient.PRODUCER_TOKEN);
+    consumer = producer.withToken(BrokerClient.CONSUMER_TOKEN);
+    admin = producer.withToken(BrokerClient.ADMIN_TOKEN);
+    topic = "t_" + UUID.randomUUID().toString().substring(0, 8);
+    mq.instance().createTopic(topic);
+  }
+
+  @Test
+  void aPlainRocketMqConsumerGetsAnOrdinaryMessageWithTagKeysAndProperties() throws Exception {
+    try (PlainConsumer plain =
+        new PlainConsumer(mq.instance().namesrvAddr(), "plain_" + topic, topic, "deduct")) {
+      String other = send(message(topic, "other-tag"));
+      String id = send(message(topic, "deduct"));
+
+      await().atMost(PATIENCE).until(() -> plain.count(id) == 1);
+      MessageExt m =
+          plain.received().stream()
+              .filter(x -> id.equals(x.getUserProperty(RocketMqHeaders.MESSAGE_ID)))
+              .findFirst()
+              .orElseThrow();
+      assertThat(m.getTopic()).isEqualTo(topic);
+      assertThat(m.getTags()).isEqualTo("deduct");
+      assertThat(m.getKeys()).isEqualTo("order-1 sku-9");
+      assertThat(m.getUserProperty("traceId")).isEqualTo("trace-42");
+      assertThat(new String(m.getBody(), StandardCharsets.UTF_8))
+          .isEqualTo("{\"sku\":\"sku-9\",\"count\":2}");
+      await().atMost(PATIENCE).until(() -> "FORWARDED".equals(state(id)));
+      assertThat(plain.count(other)).as("tag filter").isZero();
+    }
+  }
+
+  @Test
+  void anAckedDeliveryIsAckedAndNeverSentAgain() throws Exception {
+    String group = "acking_" + topic;
+    subscribe(group, 10_000, 3);
+    try (PlainConsumer c = new PlainConsumer(mq.instance().namesrvAddr(), group, topic, "*")) {
+      c.onMessage(m -> ack(m.getUserProperty(RocketMqHeaders.MESSAGE_ID), group));
+      String id = send(message(topic, "deduct"));
+
+      await()
+          .atMost(PATIENCE)
+          .until(() -> "ACKED".equals(deliveryOf(id, group).path("state").asText()));
+      await("no redelivery after the ack")
+          .during(Duration.ofMillis(2500))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> c.count(id) == 1);
+      assertThat(deliveryOf(id, group).path("attempts").asInt()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void onlyTheGroupThatDidNotAckGetsTheMessageAgainUntilItIsDeadAndReplayed() throws Exception {
+    String good = "good_" + topic;
+    String laggard = "laggard_" + topic;
+    subscribe(good, 10_000, 3);
+    subscribe(laggard, 500, 3);
+    try (PlainConsumer g = new PlainConsumer(mq.instance().namesrvAddr(), good, topic, "*");
+        PlainConsumer l = new PlainConsumer(mq.instance().namesrvAddr(), laggard, topic, "*")) {
+      g.onMessage(m -> ack(m.getUserProperty(RocketMqHeaders.MESSAGE_ID), good));
+      String id = send(message(topic, "deduct"));
+
+      await()
+          .atMost(PATIENCE)
+          .until(() -> "DEAD".equals(deliveryOf(id, laggard).path("state").asText()));
+      await("first send and two redeliveries").atMost(PATIENCE).until(() -> l.count(id) == 3);
+      assertThat(l.received()).allSatisfy(m -> assertThat(m.getTopic()).isEqualTo(topic));
+      assertThat(g.count(id)).as("the group that acked is left alone").isEqualTo(1);
+      assertThat(deliveryOf(id, good).path("state").asText()).isEqualTo("ACKED");
+      assertThat(deliveryOf(id, good).path("attempts").asInt()).isEqualTo(1);
+
+      l.onMessage(m -> ack(m.getUserProperty(RocketMqHeaders.MESSAGE_ID), laggard));
+      Response replay =
+          admin.post(
+              "/api/v1/deliveries/replay",
+              BrokerClient.json(Map.of("messageId", id, "consumerGroup", laggard)));
+      assertThat(replay.status()).isEqualTo(200);
+
+      await()
+          .atMost(PATIENCE)
+          .until(() -> "ACKED".equals(deliveryOf(id, laggard).path("state").asText()));
+      assertThat(l.count(id)).isEqualTo(4);
+      assertThat(deliveryOf(id, laggard).path("attempts").asInt()).isEqualTo(1);
+      assertThat(g.count(id)).isEqualTo(1);
+      Response again =
+          admin.post(
+              "/api/v1/deliveries/replay",
+              BrokerClient.json(Map.of("messageId", id, "consumerGroup", laggard)));
+      assertThat(again.problemType()).isEqualTo("urn:halfmsg:problem:not-dead");
+    }
+  }
+
+  @Test
+  void replayingAllDeadDeliveriesOfAGroup() throws Exception {
+    String group = "deadbeat_" + topic;
+    subscribe(group, 300, 1);
+    List<String> ids = List.of(send(message(topic, "a")), send(message(topic, "b")));
+    ids.forEach(
+        id ->
+            await()
+                .atMost(PATIENCE)
+                .until(() -> "DEAD".equals(deliveryOf(id, group).path("state").asText())));
+
+    Response r =
+        admin.post("/api/v1/deliveries/replay", BrokerClient.json(Map.of("consumerGroup", group)));
+
+    assertThat(r.json().get("replayed").asInt()).isEqualTo(2);
+    ids.forEach(
+        id -> assertThat(deliveryOf(id, group).path("state").asText()).isIn("PENDING", "DEAD"));
+  }
+
+  @Test
+  void acksAreIdempotentAndValidated() {
+    String group = "idem_" + topic;
+    subscribe(group, 60_000, 3);
+    String id = send(message(topic, "x"));
+
+    Response first =
+        consumer.post(
+            "/api/v1/acks",
+            BrokerClient.json(List.of(Map.of("messageId", id, "consumerGroup", group))));
+    Response second =
+        consumer.post(
+            "/api/v1/acks",
+            BrokerClient.json(
+                List.of(
+                    Map.of("messageId", id, "consumerGroup", group),
+                    Map.of("messageId", "unknown-id", "consumerGroup", group))));
+
+    assertThat(first.json().get("acked").asInt()).isEqualTo(1);
+    assertThat(second.status()).isEqualTo(200);
+    assertThat(second.json().get("acked").asInt()).isZero();
+    assertThat(deliveryOf(id, group).path("state").asText()).isEqualTo("ACKED");
+    assertThat(consumer.post("/api/v1/acks", "[]").status()).isEqualTo(400);
+    assertThat(consumer.post("/api/v1/acks", "{}").status()).isEqualTo(400);
+    assertThat(
+            consumer
+                .post("/api/v1/acks", "[{\"messageId\":\"a b\",\"consumerGroup\":\"g\"}]")
+                .status())
+        .isEqualTo(400);
+    assertThat(consumer.post("/api/v1/acks", "[null]").status()).isEqualTo(400);
+    assertThat(
+            producer
+                .post(
+                    "/api/v1/acks",
+                    BrokerClient.json(List.of(Map.of("messageId", id, "consumerGroup", group))))
+                .status())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void subscriptionsAreValidatedAndReplaced() {
+    String group = "subs_" + topic;
+    assertThat(consumer.put("/api/v1/subscriptions/" + group, "{\"topics\":[]}").status())
+        .isEqualTo(400);
+    assertThat(consumer.put("/api/v1/subscriptions/" + group, "{\"topics\":[\"a.b\"]}").status())
+        .isEqualTo(400);
+    assertThat(
+            consumer
+                .put("/api/v1/subscriptions/" + group, "{\"topics\":[\"a\"],\"ackTimeoutMs\":5}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            consumer
+                .put("/api/v1/subscriptions/" + group, "{\"topics\":[\"a\"],\"maxAttempts\":0}")
+                .status())
+        .isEqualTo(400);
+
+    Response ok =
+        consumer.put("/api/v1/subscriptions/" + group, "{\"topics\":[\"a\",\"b\",\"a\"]}");
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.json().get("ackTimeoutMs").asLong()).isEqualTo(30_000);
+    assertThat(ok.json().get("maxAttempts").asInt()).isEqualTo(16);
+    consumer.put(
+        "/api/v1/subscriptions/" + group,
+        "{\"topics\":[\"b\"],\"ackTimeoutMs\":1000,\"maxAttempts\":2}");
+    assertThat(
+            admin.get("/api/v1/subscriptions").json().findValues("consumerGroup").stream()
+                .filter(n -> n.asText().equals(group))
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void rolledBackMessagesNeverReachRocketMq() throws Exception {
+    try (PlainConsumer plain =
+        new PlainConsumer(mq.instance().namesrvAddr(), "rb_" + topic, topic, "*")) {
+      Map<String, Object> m = message(topic, "x");
+      producer.prepare(m);
+      String rolledBack = (String) m.get("messageId");
+      producer.rollback(rolledBack);
+      String committed = send(message(topic, "x"));
+
+      await().atMost(PATIENCE).until(() -> plain.count(committed) == 1);
+      assertThat(plain.count(rolledBack)).isZero();
+      assertThat(deliveriesOf(rolledBack)).isEmpty();
+    }
+  }
+
+  static Map<String, Object> message(String topic, String tag) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("messageId", UUID.randomUUID().toString());
+    m.put("producerGroup", "order-service");
+    m.put("topic", topic);
+    m.put("tag", tag);
+    m.put("keys", "order-1 sku-9");
+    m.put("body", "{\"sku\":\"sku-9\",\"count\":2}");
+    m.put("properties", Map.of("traceId", "trace-42"));
+    return m;
+  }
+
+  private String send(Map<String, Object> m) {
+    assertThat(producer.prepare(m).status()).isEqualTo(201);
+    String id = (String) m.get("messageId");
+    assertThat(producer.commit(id).status()).isEqualTo(200);
+    return id;
+  }
+
+  private void subscribe(String group, long ackTimeoutMs, int maxAttempts) {
+    Response r =
+        consumer.put(
+            "/api/v1/subscriptions/" + group,
+            BrokerClient.json(
+                Map.of(
+                    "topics",
+                    List.of(topic),
+                    "ackTimeoutMs",
+                    ackTimeoutMs,
+                    "maxAttempts",
+                    maxAttempts)));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  private void ack(String messageId, String group) {
+    consumer.post(
+        "/api/v1/acks",
+        BrokerClient.json(List.of(Map.of("messageId", messageId, "consumerGroup", group))));
+  }
+
+  private String state(String id) {
+    return admin.get("/api/v1/messages/" + id).text("state");
+  }
+
+  private List<JsonNode> deliveriesOf(String id) {
+    JsonNode d = admin.get("/api/v1/messages/" + id).json().path("deliveries");
+    return d.isArray()
+        ? java.util.stream.StreamSupport.stream(d.spliterator(), false).toList()
+        : List.of();
+  }
+
+  private JsonNode deliveryOf(String id, String group) {
+    return deliveriesOf(id).stream()
+        .filter(d -> group.equals(d.path("consumerGroup").asText()))
+        .findFirst()
+        .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+  }
+}
