@@ -1,0 +1,97 @@
+package io.halfmsg.broker.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerInstances;
+import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMq;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** What the fast path misses, the recovery scanner forwards: RocketMQ down, a broker gone. */
+class ForwardRecoveryTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+
+  private static final Map<String, Object> FAST =
+      Map.of(
+          "halfmsg.delivery.forward-retry-after", "500ms",
+          "halfmsg.delivery.poll-interval", "100ms",
+          "halfmsg.delivery.lease", "2s",
+          "halfmsg.rocketmq.send-timeout", "1s");
+
+  @Test
+  void aMessageCommittedWhileRocketMqIsDownIsDeliveredWhenItIsBack() throws Exception {
+    int namesrvPort = freePort();
+    int brokerPort = freePort();
+    Map<String, Object> props = new java.util.HashMap<>(FAST);
+    props.put("halfmsg.rocketmq.namesrv-addr", "127.0.0.1:" + namesrvPort);
+    try (ConfigurableApplicationContext broker = BrokerInstances.start(db, props)) {
+      BrokerClient producer = BrokerInstances.client(broker, BrokerClient.PRODUCER_TOKEN);
+      BrokerClient admin = producer.withToken(BrokerClient.ADMIN_TOKEN);
+      Map<String, Object> m = DeliveryTest.message("recovered_topic", "x");
+      String id = (String) m.get("messageId");
+      producer.prepare(m);
+
+      assertThat(producer.commit(id).status()).isEqualTo(200);
+      await("the fast path fails and the message stays committed")
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> "COMMITTED".equals(admin.get("/api/v1/messages/" + id).text("state")));
+
+      try (EmbeddedRocketMq mq =
+              EmbeddedRocketMq.builder().namesrvPort(namesrvPort).brokerPort(brokerPort).start();
+          PlainConsumer consumer = start(mq, "recovered_topic")) {
+        await().atMost(PATIENCE).until(() -> consumer.count(id) == 1);
+        await()
+            .atMost(PATIENCE)
+            .until(() -> "FORWARDED".equals(admin.get("/api/v1/messages/" + id).text("state")));
+      }
+    }
+  }
+
+  @Test
+  void aMessageCommittedOnABrokerThatNeverSentItIsForwardedByAnother() throws Exception {
+    try (EmbeddedRocketMq mq = EmbeddedRocketMq.start();
+        PlainConsumer consumer = start(mq, "orphan_topic")) {
+      String id;
+      // An instance that commits but cannot forward: as if it crashed right after the commit.
+      try (ConfigurableApplicationContext mute = BrokerInstances.start(db, FAST)) {
+        BrokerClient producer = BrokerInstances.client(mute, BrokerClient.PRODUCER_TOKEN);
+        Map<String, Object> m = DeliveryTest.message("orphan_topic", "x");
+        id = (String) m.get("messageId");
+        producer.prepare(m);
+        producer.commit(id);
+      }
+
+      Map<String, Object> props = new java.util.HashMap<>(FAST);
+      props.put("halfmsg.rocketmq.namesrv-addr", mq.namesrvAddr());
+      try (ConfigurableApplicationContext healthy = BrokerInstances.start(db, props)) {
+        BrokerClient admin = BrokerInstances.client(healthy, BrokerClient.ADMIN_TOKEN);
+        await().atMost(PATIENCE).until(() -> consumer.count(id) == 1);
+        await()
+            .atMost(PATIENCE)
+            .until(() -> "FORWARDED".equals(admin.get("/api/v1/messages/" + id).text("state")));
+      }
+    }
+  }
+
+  private static PlainConsumer start(EmbeddedRocketMq mq, String topic) throws Exception {
+    mq.createTopic(topic);
+    return new PlainConsumer(mq.namesrvAddr(), "plain_" + topic, topic, "*");
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

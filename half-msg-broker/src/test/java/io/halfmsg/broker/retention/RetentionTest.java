@@ -1,0 +1,108 @@
+package io.halfmsg.broker.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Finished messages go after the retention period; undelivered ones never do. */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
+      "halfmsg.auth.consumer-tokens=" + BrokerClient.CONSUMER_TOKEN,
+      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
+      "halfmsg.retention=1s",
+      "halfmsg.retention-interval=200ms",
+      "halfmsg.delivery.poll-interval=100ms",
+      "halfmsg.check-back.first-check-after=1h"
+    })
+@ActiveProfiles("test")
+class RetentionTest {
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+  @RegisterExtension static EmbeddedRocketMqExtension mq = new EmbeddedRocketMqExtension();
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    db.registerSpringProperties(registry::add);
+    registry.add("halfmsg.rocketmq.namesrv-addr", () -> mq.instance().namesrvAddr());
+  }
+
+  @LocalServerPort int port;
+
+  @Test
+  void rolledBackAndFullyAckedMessagesAreDeletedButUndeliveredOnesAreKept() {
+    BrokerClient producer = new BrokerClient(port, BrokerClient.PRODUCER_TOKEN);
+    BrokerClient consumer = producer.withToken(BrokerClient.CONSUMER_TOKEN);
+    BrokerClient admin = producer.withToken(BrokerClient.ADMIN_TOKEN);
+    mq.instance().createTopic("kept_topic");
+    consumer.put(
+        "/api/v1/subscriptions/acks-everything",
+        BrokerClient.json(Map.of("topics", List.of("kept_topic"), "ackTimeoutMs", 60_000)));
+    consumer.put(
+        "/api/v1/subscriptions/never-acks",
+        BrokerClient.json(
+            Map.of("topics", List.of("kept_topic"), "ackTimeoutMs", 200, "maxAttempts", 1)));
+
+    String rolledBack = prepare(producer);
+    producer.rollback(rolledBack);
+    String acked = prepare(producer);
+    producer.commit(acked);
+    String dead = prepare(producer);
+    producer.commit(dead);
+    String prepared = prepare(producer);
+    consumer.post(
+        "/api/v1/acks",
+        BrokerClient.json(
+            List.of(
+                Map.of("messageId", acked, "consumerGroup", "acks-everything"),
+                Map.of("messageId", acked, "consumerGroup", "never-acks"),
+                Map.of("messageId", dead, "consumerGroup", "acks-everything"))));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                admin.get("/api/v1/messages/" + rolledBack).status() == 404
+                    && admin.get("/api/v1/messages/" + acked).status() == 404);
+    await("undelivered and undecided messages stay")
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                admin.get("/api/v1/messages/" + dead).status() == 200
+                    && admin.get("/api/v1/messages/" + prepared).status() == 200);
+    assertThat(
+            admin
+                .get("/api/v1/messages/" + dead)
+                .json()
+                .path("deliveries")
+                .findValuesAsText("state"))
+        .contains("DEAD", "ACKED");
+  }
+
+  private static String prepare(BrokerClient producer) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("messageId", UUID.randomUUID().toString());
+    m.put("producerGroup", "order-service");
+    m.put("topic", "kept_topic");
+    m.put("body", "{}");
+    assertThat(producer.prepare(m).status()).isEqualTo(201);
+    return (String) m.get("messageId");
+  }
+}
