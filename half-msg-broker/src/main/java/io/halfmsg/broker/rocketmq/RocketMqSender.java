@@ -128,9 +128,12 @@ public class RocketMqSender implements SmartLifecycle {
     return producer != null;
   }
 
-  /** Starts before and stops after the scanners that send through it. */
+  /**
+   * Starts before, and stops after, everything that sends through it: the scanners and the web
+   * server, whose graceful shutdown lets commits in flight reach the fast path.
+   */
   @Override
   public int getPhase() {
-    return SmartLifecycle.DEFAULT_PHASE - 1000;
+    return SmartLifecycle.DEFAULT_PHASE - 4096;
   }
 }
