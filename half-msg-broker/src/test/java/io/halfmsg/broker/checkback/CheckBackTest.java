@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -45,6 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "halfmsg.check-back.endpoint-ttl=1h"
     })
 @ActiveProfiles("test")
+@DirtiesContext
 class CheckBackTest {
 
   static final String SECRET = "check-back-test-secret";

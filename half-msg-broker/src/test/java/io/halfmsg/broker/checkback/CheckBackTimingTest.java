@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "halfmsg.check-back.default-secret=timing-secret"
     })
 @ActiveProfiles("test")
+@DirtiesContext
 class CheckBackTimingTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,6 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "halfmsg.check-back.first-check-after=1h"
     })
 @ActiveProfiles("test")
+@DirtiesContext
 class DeliveryTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -73,7 +75,7 @@ class DeliveryTest {
       String other = send(message(topic, "other-tag"));
       String id = send(message(topic, "deduct"));
 
-      await().atMost(PATIENCE).until(() -> plain.count(id) == 1);
+      await().atMost(PATIENCE).until(() -> plain.count(id) >= 1);
       MessageExt m =
           plain.received().stream()
               .filter(x -> id.equals(x.getUserProperty(RocketMqHeaders.MESSAGE_ID)))
@@ -104,7 +106,7 @@ class DeliveryTest {
       await("no redelivery after the ack")
           .during(Duration.ofMillis(2500))
           .atMost(Duration.ofSeconds(5))
-          .until(() -> c.count(id) == 1);
+          .until(() -> deliveryOf(id, group).path("attempts").asInt() == 1);
       assertThat(deliveryOf(id, group).path("attempts").asInt()).isEqualTo(1);
     }
   }
@@ -123,9 +125,11 @@ class DeliveryTest {
       await()
           .atMost(PATIENCE)
           .until(() -> "DEAD".equals(deliveryOf(id, laggard).path("state").asText()));
-      await("first send and two redeliveries").atMost(PATIENCE).until(() -> l.count(id) == 3);
+      // RocketMQ itself may deliver a message twice (at least once); halfmsg's own sends are
+      // counted by the delivery's attempts.
+      await("first send and two redeliveries").atMost(PATIENCE).until(() -> l.count(id) >= 3);
       assertThat(l.received()).allSatisfy(m -> assertThat(m.getTopic()).isEqualTo(topic));
-      assertThat(g.count(id)).as("the group that acked is left alone").isEqualTo(1);
+      assertThat(g.count(id)).as("the group that acked is left alone").isLessThan(l.count(id));
       assertThat(deliveryOf(id, good).path("state").asText()).isEqualTo("ACKED");
       assertThat(deliveryOf(id, good).path("attempts").asInt()).isEqualTo(1);
 
@@ -139,9 +143,9 @@ class DeliveryTest {
       await()
           .atMost(PATIENCE)
           .until(() -> "ACKED".equals(deliveryOf(id, laggard).path("state").asText()));
-      assertThat(l.count(id)).isEqualTo(4);
+      assertThat(l.count(id)).isGreaterThanOrEqualTo(4);
       assertThat(deliveryOf(id, laggard).path("attempts").asInt()).isEqualTo(1);
-      assertThat(g.count(id)).isEqualTo(1);
+      assertThat(deliveryOf(id, good).path("attempts").asInt()).isEqualTo(1);
       Response again =
           admin.post(
               "/api/v1/deliveries/replay",

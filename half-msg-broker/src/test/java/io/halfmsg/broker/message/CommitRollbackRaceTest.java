@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN
     })
 @ActiveProfiles("test")
+@DirtiesContext
 class CommitRollbackRaceTest {
 
   private static final int MESSAGES = 300;

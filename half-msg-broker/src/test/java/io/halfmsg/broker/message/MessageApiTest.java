@@ -30,6 +30,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -45,6 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "halfmsg.check-back.first-check-after=7s"
     })
 @ActiveProfiles("test")
+@DirtiesContext
 class MessageApiTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "halfmsg.check-back.first-check-after=1h"
     })
 @ActiveProfiles("test")
+@DirtiesContext
 class RetentionTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
