@@ -1,6 +1,7 @@
 package io.halfmsg.broker.delivery;
 
 import java.time.Instant;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -23,12 +24,20 @@ public class CommitHandoff {
 
   /** Call inside the transaction that made the message COMMITTED. */
   public void committed(String messageId, Instant now) {
-    deliveries.insertForSubscribers(messageId, now);
+    committed(List.of(messageId), now);
+  }
+
+  /** Call inside the transaction that made these messages COMMITTED. */
+  public void committed(List<String> messageIds, Instant now) {
+    if (messageIds.isEmpty()) {
+      return;
+    }
+    deliveries.insertForSubscribers(messageIds, now);
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override
           public void afterCommit() {
-            forwarder.forwardSoon(messageId);
+            messageIds.forEach(forwarder::forwardSoon);
           }
         });
   }

@@ -10,7 +10,7 @@ import org.apache.ibatis.annotations.Param;
 @Mapper
 interface DeliveryMapper {
 
-  int insertForSubscribers(@Param("messageId") String messageId, @Param("now") Instant now);
+  int insertForSubscribers(@Param("messageIds") List<String> messageIds, @Param("now") Instant now);
 
   int confirmForwarded(@Param("ids") List<Long> ids, @Param("retainUntil") Instant retainUntil);
 

@@ -11,10 +11,7 @@ import org.apache.ibatis.annotations.Param;
 @Mapper
 interface MessageMapper {
 
-  void insertPrepared(
-      @Param("m") NewMessage message,
-      @Param("createdAt") Instant createdAt,
-      @Param("nextCheckAt") Instant nextCheckAt);
+  void insertPreparedBatch(@Param("items") List<GroupCommit.Prepare> items);
 
   StoredMessage findByMessageId(@Param("messageId") String messageId);
 

@@ -13,13 +13,15 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Prepare, commit and rollback: the producer's side of a half message's life. Each call is one
- * statement on the hot path; the extra reads happen only on retries and conflicts.
+ * Prepare, commit and rollback: the producer's side of a half message's life. On the hot path each
+ * call is one row written through {@link GroupCommit}; the extra reads happen only on retries and
+ * conflicts.
  */
 @Service
 public class MessageService {
 
   private final MessageRepository messages;
+  private final GroupCommit groupCommit;
   private final CommitHandoff handoff;
   private final NextLook nextLook;
   private final TransactionTemplate transaction;
@@ -28,12 +30,14 @@ public class MessageService {
 
   MessageService(
       MessageRepository messages,
+      GroupCommit groupCommit,
       CommitHandoff handoff,
       NextLook nextLook,
       TransactionTemplate transaction,
       Clock clock,
       CheckBackProperties checkBack) {
     this.messages = messages;
+    this.groupCommit = groupCommit;
     this.handoff = handoff;
     this.nextLook = nextLook;
     this.transaction = transaction;
@@ -47,7 +51,7 @@ public class MessageService {
   public Prepared prepare(NewMessage message) {
     Instant now = clock.instant();
     Duration checkAfter = message.checkAfter() != null ? message.checkAfter() : defaultFirstCheck;
-    if (messages.insertPrepared(message, now, now.plus(checkAfter))) {
+    if (groupCommit.insertPrepared(message, now, now.plus(checkAfter))) {
       return new Prepared(
           new MessageStateResponse(message.messageId(), MessageState.PREPARED), true);
     }
@@ -74,20 +78,7 @@ public class MessageService {
 
   private MessageStateResponse resolve(String messageId, MessageState target) {
     Instant now = clock.instant();
-    boolean resolved =
-        target == MessageState.COMMITTED
-            ? Boolean.TRUE.equals(
-                transaction.execute(
-                    s -> {
-                      if (!messages.resolveByProducer(
-                          messageId, target, now, nextLook.after(target, now))) {
-                        return false;
-                      }
-                      handoff.committed(messageId, now);
-                      return true;
-                    }))
-            : messages.resolveByProducer(messageId, target, now, nextLook.after(target, now));
-    if (resolved) {
+    if (groupCommit.resolveByProducer(messageId, target, now, nextLook.after(target, now))) {
       return new MessageStateResponse(messageId, target);
     }
     MessageState current =

@@ -31,7 +31,8 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN
+      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
+      "halfmsg.check-back.first-check-after=1h"
     })
 @ActiveProfiles("test")
 @DirtiesContext
@@ -95,12 +96,59 @@ class CommitRollbackRaceTest {
                 assertThat(x.status()).isEqualTo(409);
                 assertThat(x.problemType()).isEqualTo("urn:halfmsg:problem:state-conflict");
               });
-      assertThat(stored.get(id)).isEqualTo(commitWon ? "COMMITTED:1" : "ROLLED_BACK:1");
+      assertThat(stored.get(id)).isEqualTo(commitWon ? "COMMITTED" : "ROLLED_BACK");
       committedWins += commitWon ? 1 : 0;
     }
     System.out.printf(
         "Race: %d messages, commit won %d, rollback won %d%n",
         MESSAGES, committedWins, MESSAGES - committedWins);
+  }
+
+  @Test
+  void concurrentPreparesWithRetriesAndReusedIdsEachGetTheirOwnAnswer() throws Exception {
+    BrokerClient producer = new BrokerClient(port, BrokerClient.PRODUCER_TOKEN);
+    int ids = 100;
+    List<Map<String, Object>> requests = new ArrayList<>();
+    for (int i = 0; i < ids; i++) {
+      Map<String, Object> m = MessageApiTest.message(UUID.randomUUID().toString());
+      requests.add(m);
+      requests.add(new HashMap<>(m)); // a retry: same id, same content
+      if (i % 4 == 0) {
+        Map<String, Object> reused = new HashMap<>(m);
+        reused.put("body", "other content " + i);
+        requests.add(reused);
+      }
+    }
+    java.util.Collections.shuffle(requests);
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    List<Response> responses;
+    try {
+      responses =
+          requests.stream()
+              .map(m -> CompletableFuture.supplyAsync(() -> producer.prepare(m), pool))
+              .toList()
+              .stream()
+              .map(CompletableFuture::join)
+              .toList();
+    } finally {
+      pool.shutdownNow();
+    }
+
+    Map<String, List<Integer>> statusesById = new HashMap<>();
+    for (int i = 0; i < requests.size(); i++) {
+      statusesById
+          .computeIfAbsent((String) requests.get(i).get("messageId"), k -> new ArrayList<>())
+          .add(responses.get(i).status());
+    }
+    assertThat(statusesById).hasSize(ids);
+    statusesById.forEach(
+        (id, statuses) -> {
+          assertThat(statuses).as(id).containsOnlyOnce(201);
+          assertThat(statuses.stream().filter(st -> st != 201))
+              .as(id)
+              .allSatisfy(st -> assertThat(st).isIn(200, 409));
+        });
+    assertThat(storedStates()).containsKeys(statusesById.keySet().toArray(String[]::new));
   }
 
   private static Response race(CyclicBarrier start, java.util.function.Supplier<Response> call) {
@@ -116,9 +164,9 @@ class CommitRollbackRaceTest {
     Map<String, String> states = new HashMap<>();
     try (Connection c = db.connect();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT message_id, state, version FROM hm_message")) {
+        ResultSet rs = s.executeQuery("SELECT message_id, state FROM hm_message")) {
       while (rs.next()) {
-        states.put(rs.getString(1), rs.getString(2) + ":" + rs.getInt(3));
+        states.put(rs.getString(1), rs.getString(2));
       }
     }
     return states;

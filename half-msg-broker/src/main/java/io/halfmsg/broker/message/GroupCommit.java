@@ -1,0 +1,179 @@
+package io.halfmsg.broker.message;
+
+import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.delivery.CommitHandoff;
+import io.halfmsg.broker.scan.Batcher;
+import io.halfmsg.broker.web.ApiException;
+import io.halfmsg.broker.web.ProblemType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit for the hot path. Prepares, and producers' commits and rollbacks, from concurrent
+ * requests share one transaction (one log flush) and, for prepares, one statement. Nothing waits on
+ * purpose: a batch is whatever queued while the previous one was being written, so a lone request
+ * is written at once and a busy broker writes hundreds per transaction. Each request still gets its
+ * own answer only after its row is durable.
+ */
+@Component
+class GroupCommit implements DisposableBean {
+
+  private static final int MAX_BATCH = 200;
+  private static final long MAX_PREPARE_BATCH_BYTES = 2L * 1024 * 1024;
+  private static final long ANSWER_TIMEOUT_SECONDS = 30;
+
+  /** A prepare waiting for its batch; completes with true if it inserted the row. */
+  record Prepare(
+      NewMessage message, Instant now, Instant nextCheckAt, CompletableFuture<Boolean> done) {}
+
+  /** A producer decision waiting for its batch; completes with true if it changed the state. */
+  record Resolve(
+      String messageId,
+      MessageState target,
+      Instant now,
+      Instant nextLook,
+      CompletableFuture<Boolean> done) {}
+
+  private final MessageMapper mapper;
+  private final CommitHandoff handoff;
+  private final TransactionTemplate transaction;
+  private final Batcher<Prepare> prepares;
+  private final Batcher<Resolve> resolves;
+
+  GroupCommit(MessageMapper mapper, CommitHandoff handoff, TransactionTemplate transaction) {
+    this.mapper = mapper;
+    this.handoff = handoff;
+    this.transaction = transaction;
+    this.prepares = new Batcher<>("halfmsg-prepare", 10_000, MAX_BATCH, 2, this::writePrepares);
+    this.resolves = new Batcher<>("halfmsg-resolve", 10_000, MAX_BATCH, 2, this::writeResolves);
+  }
+
+  /** Inserts a PREPARED message; false if a message with its id already exists. */
+  boolean insertPrepared(NewMessage message, Instant now, Instant nextCheckAt) {
+    Prepare p = new Prepare(message, now, nextCheckAt, new CompletableFuture<>());
+    if (!prepares.offer(p)) {
+      return insertOne(message, now, nextCheckAt);
+    }
+    return await(p.done());
+  }
+
+  /** Applies a producer's decision to an undecided message; false if it is not undecided. */
+  boolean resolveByProducer(String messageId, MessageState target, Instant now, Instant nextLook) {
+    Resolve r = new Resolve(messageId, target, now, nextLook, new CompletableFuture<>());
+    if (!resolves.offer(r)) {
+      writeResolves(List.of(r));
+    }
+    return await(r.done());
+  }
+
+  private void writePrepares(List<Prepare> batch) {
+    for (List<Prepare> chunk : bySize(batch)) {
+      try {
+        transaction.executeWithoutResult(s -> mapper.insertPreparedBatch(chunk));
+        chunk.forEach(p -> p.done().complete(true));
+      } catch (DuplicateKeyException e) {
+        // A retried prepare is in the chunk: write them one by one to tell which.
+        chunk.forEach(this::insertOneInto);
+      } catch (RuntimeException e) {
+        chunk.forEach(p -> p.done().completeExceptionally(e));
+      }
+    }
+  }
+
+  private void insertOneInto(Prepare p) {
+    try {
+      p.done().complete(insertOne(p.message(), p.now(), p.nextCheckAt()));
+    } catch (RuntimeException e) {
+      p.done().completeExceptionally(e);
+    }
+  }
+
+  private boolean insertOne(NewMessage message, Instant now, Instant nextCheckAt) {
+    try {
+      mapper.insertPreparedBatch(
+          List.of(new Prepare(message, now, nextCheckAt, CompletableFuture.completedFuture(true))));
+      return true;
+    } catch (DuplicateKeyException e) {
+      return false;
+    }
+  }
+
+  /** Bodies can be large: keep each statement well under the server's packet limit. */
+  private static List<List<Prepare>> bySize(List<Prepare> batch) {
+    List<List<Prepare>> chunks = new ArrayList<>();
+    List<Prepare> current = new ArrayList<>();
+    long bytes = 0;
+    for (Prepare p : batch) {
+      long size = p.message().body().length;
+      if (!current.isEmpty() && bytes + size > MAX_PREPARE_BATCH_BYTES) {
+        chunks.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(p);
+      bytes += size;
+    }
+    chunks.add(current);
+    return chunks;
+  }
+
+  private void writeResolves(List<Resolve> batch) {
+    // One lock order for every batch, so two batches never wait on each other in a cycle.
+    List<Resolve> sorted = batch.stream().sorted(Comparator.comparing(Resolve::messageId)).toList();
+    List<Boolean> results = new ArrayList<>(sorted.size());
+    try {
+      transaction.executeWithoutResult(
+          s -> {
+            results.clear();
+            List<String> committed = new ArrayList<>();
+            for (Resolve r : sorted) {
+              boolean changed =
+                  mapper.resolveByProducer(r.messageId(), r.target(), r.now(), r.nextLook()) == 1;
+              results.add(changed);
+              if (changed && r.target() == MessageState.COMMITTED) {
+                committed.add(r.messageId());
+              }
+            }
+            handoff.committed(committed, sorted.get(0).now());
+          });
+      for (int i = 0; i < sorted.size(); i++) {
+        sorted.get(i).done().complete(results.get(i));
+      }
+    } catch (RuntimeException e) {
+      sorted.forEach(r -> r.done().completeExceptionally(e));
+    }
+  }
+
+  private static boolean await(CompletableFuture<Boolean> done) {
+    try {
+      return done.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new ApiException(
+          ProblemType.STORE_UNAVAILABLE, "The message store did not answer in time; retry.");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(ProblemType.STORE_UNAVAILABLE, "Interrupted; retry.");
+    }
+  }
+
+  @Override
+  public void destroy() {
+    prepares.close();
+    resolves.close();
+  }
+}
