@@ -1,0 +1,110 @@
+package io.halfmsg.consumer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
+
+/**
+ * The consumer's dedupe table: one row per (consumer group, message id) whose handler committed.
+ *
+ * <p>{@code INSERT IGNORE} tells a first delivery (1 row) from a duplicate (0 rows). A concurrent
+ * duplicate blocks on the first one's uncommitted row until that commits (then it is ignored) or
+ * rolls back (then it goes in and this delivery runs the handler).
+ */
+final class DedupeTable {
+
+  static final String DEFAULT_NAME = "halfmsg_consumed";
+  static final String DDL_RESOURCE = "io/halfmsg/consumer/halfmsg_consumed-mysql.sql";
+
+  private static final DateTimeFormatter UTC_MICROS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+  private static final Pattern NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,63}$");
+
+  private final String name;
+  private final String insert;
+
+  DedupeTable(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "dedupe table name must be 1 to 64 characters of [A-Za-z0-9_], not starting with a"
+              + " digit: "
+              + name);
+    }
+    this.name = name;
+    // The name is checked above; it cannot carry SQL.
+    this.insert =
+        "INSERT IGNORE INTO "
+            + name
+            + " (consumer_group, message_id, consumed_at) VALUES (?, ?, ?)";
+  }
+
+  String name() {
+    return name;
+  }
+
+  /**
+   * Inserts the row; {@code true} if it is new, {@code false} if the message was applied before.
+   */
+  boolean insert(Connection c, String consumerGroup, String messageId, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(insert)) {
+      ps.setString(1, consumerGroup);
+      ps.setString(2, messageId);
+      // DATETIME has no zone: UTC wall-clock time, whatever the JVM and session zones are. As text,
+      // because Connector/J drops the microseconds of temporal parameters when the server calls
+      // itself 5.5.5, as MariaDB before 11 does.
+      ps.setString(3, UTC_MICROS.format(LocalDateTime.ofInstant(now, ZoneOffset.UTC)));
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** Creates the table if it does not exist, with the shipped MySQL DDL. */
+  void create(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(ddl());
+    }
+  }
+
+  /** Fails with a hint about the DDL if the table is missing. */
+  void verify(Connection c) {
+    try (Statement s = c.createStatement()) {
+      s.executeQuery("SELECT consumer_group, message_id, consumed_at FROM " + name + " WHERE 1 = 0")
+          .close();
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "The dedupe table "
+              + name
+              + " is not usable ("
+              + e.getMessage()
+              + "). Create it with the DDL in classpath:"
+              + DDL_RESOURCE
+              + ", or enable auto-create of the dedupe table.",
+          e);
+    }
+  }
+
+  String ddl() {
+    String ddl;
+    try (InputStream in = DedupeTable.class.getClassLoader().getResourceAsStream(DDL_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + DDL_RESOURCE);
+      }
+      ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String statement =
+        ddl.lines().filter(line -> !line.startsWith("--")).reduce("", (a, b) -> a + b + "\n");
+    return statement.replace(DEFAULT_NAME, name).trim();
+  }
+}

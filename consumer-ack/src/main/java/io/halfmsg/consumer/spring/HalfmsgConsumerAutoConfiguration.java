@@ -1,0 +1,60 @@
+package io.halfmsg.consumer.spring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import javax.sql.DataSource;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Consumes halfmsg topics with {@link HalfmsgListener} methods; see there. Configured under {@code
+ * halfmsg.consumer.*} ({@link HalfmsgConsumerProperties}); {@code halfmsg.consumer.enabled=false}
+ * turns it off. Without {@code @HalfmsgListener} methods it does nothing.
+ */
+@AutoConfiguration(
+    after = {
+      DataSourceAutoConfiguration.class,
+      DataSourceTransactionManagerAutoConfiguration.class,
+      JacksonAutoConfiguration.class
+    })
+@ConditionalOnClass({DefaultMQPushConsumer.class, DataSourceUtils.class})
+@ConditionalOnProperty(
+    prefix = "halfmsg.consumer",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
+@EnableConfigurationProperties(HalfmsgConsumerProperties.class)
+public class HalfmsgConsumerAutoConfiguration {
+
+  @Bean
+  static ListenerMethods halfmsgListenerMethods() {
+    return new ListenerMethods();
+  }
+
+  @Bean
+  ListenerContainer halfmsgListenerContainer(
+      ListenerMethods halfmsgListenerMethods,
+      HalfmsgConsumerProperties properties,
+      Environment environment,
+      ObjectProvider<DataSource> dataSource,
+      ObjectProvider<PlatformTransactionManager> transactionManager,
+      ObjectProvider<ObjectMapper> objectMapper) {
+    return new ListenerContainer(
+        halfmsgListenerMethods,
+        properties,
+        environment,
+        dataSource,
+        transactionManager,
+        objectMapper);
+  }
+}

@@ -1,0 +1,343 @@
+package io.halfmsg.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The plain-Java consumer against the real broker (in-process, over HTTP), an embedded RocketMQ and
+ * the consumer's own MariaDB database. Subscriptions use a 1 s ack timeout.
+ */
+class HalfmsgConsumerTest {
+
+  @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
+  @RegisterExtension static TestDatabase appDb = new TestDatabase();
+  @RegisterExtension static EmbeddedRocketMqExtension mq = EmbeddedRocketMqExtension.shared();
+
+  static TestStack stack;
+  static HikariDataSource dataSource;
+
+  record Deduction(String product, int count) {}
+
+  final List<HalfmsgConsumer> consumers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws SQLException {
+    stack = TestStack.start(brokerDb, mq.instance());
+    dataSource = TestStack.dataSource(appDb);
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE effect (consumer_group VARCHAR(127) NOT NULL, message_id VARCHAR(64) NOT"
+              + " NULL, n INT NOT NULL, PRIMARY KEY (consumer_group, message_id))");
+    }
+  }
+
+  @AfterEach
+  void closeConsumers() {
+    consumers.forEach(HalfmsgConsumer::close);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+    if (dataSource != null) {
+      dataSource.close();
+    }
+  }
+
+  @Test
+  void aCommittedMessageIsHandledOnceInTheLocalTransactionAndAcked() {
+    String topic = stack.newTopic("e2e");
+    String group = "g_" + topic;
+    Handler handler = new Handler(group);
+    // A long ack timeout: no redelivery may muddle what this test counts, even on a slow machine.
+    HalfmsgConsumer consumer =
+        started(
+            consumer(group)
+                .ackTimeout(Duration.ofSeconds(10))
+                .subscribe(topic, "*", Deduction.class, handler));
+
+    String id = stack.send(topic, "deduct", "{\"product\":\"sku-9\",\"count\":2}");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(stack.attempts(id, group)).isEqualTo(1);
+    assertThat(handler.calls(id)).isEqualTo(1);
+    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(dedupeRow(group, id)).isTrue();
+    assertThat(handler.payloads).containsExactly(new Deduction("sku-9", 2));
+    ReceivedMessage m = handler.messages.get(0);
+    assertThat(m.messageId()).isEqualTo(id);
+    assertThat(m.topic()).isEqualTo(topic);
+    assertThat(m.tag()).isEqualTo("deduct");
+    assertThat(m.keys()).containsExactly("k1", "k2");
+    assertThat(m.properties()).containsEntry("traceId", "trace-1");
+    assertThat(m.redelivery()).isFalse();
+    assertThat(consumer.stats().handled()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.stats().acksSent() == 1);
+  }
+
+  @Test
+  void aConsumerThatDiesAfterItsCommitBeforeItsAckHasTheRedeliveryAbsorbedByTheDedupeRow() {
+    String topic = stack.newTopic("dies");
+    String group = "g_" + topic;
+    Handler handler = new Handler(group);
+    // The first instance commits its local transaction but its acks never leave the process.
+    HalfmsgConsumer dying =
+        started(
+            consumer(group)
+                .subscribe(topic, "*", Deduction.class, handler)
+                .acks(api -> new RecordingAcks()));
+
+    String id = stack.send(topic, "deduct", "{\"product\":\"p\",\"count\":1}");
+
+    waiting().until(() -> effect(group, id) == 1);
+    assertThat(stack.deliveryState(id, group)).isEqualTo("PENDING");
+    dying.close();
+
+    HalfmsgConsumer restarted =
+        started(consumer(group).subscribe(topic, "*", Deduction.class, handler));
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(stack.attempts(id, group)).as("acked on the redelivery").isGreaterThanOrEqualTo(2);
+    assertThat(handler.calls(id)).as("the handler ran only before the crash").isEqualTo(1);
+    assertThat(effect(group, id)).isEqualTo(1);
+    // At least the redelivery; the first copy too if RocketMQ had not stored the dead consumer's
+    // offset.
+    assertThat(restarted.stats().duplicates()).isGreaterThanOrEqualTo(1);
+    assertThat(restarted.stats().handled()).isZero();
+  }
+
+  @Test
+  void aHandlerThatFailsTwiceIsRetriedByTheBrokerAndAppliedOnce() {
+    String topic = stack.newTopic("flaky");
+    String group = "g_" + topic;
+    Handler handler = new Handler(group);
+    handler.failFirst = 2;
+    HalfmsgConsumer consumer =
+        started(consumer(group).subscribe(topic, "*", Deduction.class, handler));
+
+    String id = stack.send(topic, "deduct", "{\"product\":\"p\",\"count\":1}");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(handler.calls(id)).isEqualTo(3);
+    assertThat(stack.attempts(id, group)).isEqualTo(3);
+    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(consumer.stats().failed()).isEqualTo(2);
+    assertThat(consumer.stats().handled()).isEqualTo(1);
+    assertThat(handler.messages.get(2).redelivery()).isTrue();
+  }
+
+  @Test
+  void aHandlerThatNeverSucceedsEndsDeadAndIsAppliedOnceWhenReplayedAfterTheFix() {
+    String topic = stack.newTopic("dead");
+    String group = "g_" + topic;
+    Handler handler = new Handler(group);
+    handler.broken = true;
+    started(consumer(group).maxAttempts(2).subscribe(topic, "*", Deduction.class, handler));
+
+    String id = stack.send(topic, "deduct", "{\"product\":\"p\",\"count\":1}");
+
+    waiting().until(() -> "DEAD".equals(stack.deliveryState(id, group)));
+    assertThat(handler.calls(id)).isEqualTo(2);
+    assertThat(effect(group, id)).isZero();
+    assertThat(dedupeRow(group, id)).as("rolled back with the handler").isFalse();
+
+    handler.broken = false;
+    assertThat(stack.replay(id, group).status()).isEqualTo(200);
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(handler.calls(id)).isEqualTo(3);
+    assertThat(effect(group, id)).isEqualTo(1);
+  }
+
+  @Test
+  void aGroupThatNeverAcksIsRedeliveredAloneWhileTheOtherGroupAppliesEachMessageOnce() {
+    String topic = stack.newTopic("twogroups");
+    String good = "good_" + topic;
+    String laggard = "laggard_" + topic;
+    Handler goodHandler = new Handler(good);
+    Handler laggardHandler = new Handler(laggard);
+    laggardHandler.broken = true;
+    started(
+        consumer(good)
+            .ackTimeout(Duration.ofSeconds(10))
+            .subscribe(topic, "*", Deduction.class, goodHandler));
+    started(
+        consumer(laggard).maxAttempts(3).subscribe(topic, "*", Deduction.class, laggardHandler));
+
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(stack.send(topic, "deduct", "{\"product\":\"p" + i + "\",\"count\":1}"));
+    }
+
+    for (String id : ids) {
+      waiting().until(() -> "DEAD".equals(stack.deliveryState(id, laggard)));
+    }
+    for (String id : ids) {
+      assertThat(stack.deliveryState(id, good)).isEqualTo("ACKED");
+      assertThat(stack.attempts(id, good)).as("good group, %s", id).isEqualTo(1);
+      assertThat(goodHandler.calls(id)).as("good group, %s", id).isEqualTo(1);
+      assertThat(effect(good, id)).isEqualTo(1);
+      assertThat(stack.attempts(id, laggard)).as("laggard, %s", id).isEqualTo(3);
+      assertThat(laggardHandler.calls(id)).as("laggard, %s", id).isEqualTo(3);
+      assertThat(effect(laggard, id)).isZero();
+    }
+  }
+
+  @Test
+  void theTagExpressionFiltersFirstDeliveriesAndFilteredRedeliveriesAreAckedUnhandled() {
+    String topic = stack.newTopic("tags");
+    String group = "g_" + topic;
+    Handler handler = new Handler(group);
+    HalfmsgConsumer consumer =
+        started(
+            consumer(group)
+                .ackTimeout(Duration.ofSeconds(2))
+                .subscribe(topic, "deduct || adjust", Deduction.class, handler));
+
+    String wanted = stack.send(topic, "deduct", "{\"product\":\"p\",\"count\":1}");
+    String unwanted = stack.send(topic, "audit", "{\"product\":\"p\",\"count\":1}");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(wanted, group)));
+    assertThat(stack.attempts(wanted, group)).isEqualTo(1);
+    // The broker waits for this group's ack of every message of the topic; RocketMQ filtered the
+    // first delivery, the redelivery is acked without the handler.
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(unwanted, group)));
+    assertThat(stack.attempts(unwanted, group)).isEqualTo(2);
+    assertThat(handler.calls(wanted)).isEqualTo(1);
+    assertThat(handler.calls(unwanted)).isZero();
+    assertThat(consumer.stats().filtered()).isEqualTo(1);
+    assertThat(dedupeRow(group, unwanted)).isFalse();
+  }
+
+  @Test
+  void startFailsClearlyWhenTheBrokerRefusesTheSubscription() {
+    String topic = stack.newTopic("refused");
+    HalfmsgConsumer consumer =
+        consumer("g_" + topic)
+            .token("not-a-token")
+            .subscribe(topic, "*", String.class, (p, m, c) -> {})
+            .build();
+
+    assertThatThrownBy(consumer::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("g_" + topic)
+        .hasMessageContaining("HTTP 401");
+  }
+
+  private HalfmsgConsumer.Builder consumer(String group) {
+    return HalfmsgConsumer.builder()
+        .brokerUrls(stack.brokerUrl())
+        .token(BrokerClient.CONSUMER_TOKEN)
+        .namesrvAddr(stack.namesrvAddr())
+        .consumerGroup(group)
+        .dataSource(dataSource)
+        .autoCreateDedupeTable(true)
+        .ackTimeout(Duration.ofSeconds(1))
+        .maxAttempts(5)
+        .ackMaxDelay(Duration.ofMillis(10))
+        .consumeThreads(4)
+        .shutdownTimeout(Duration.ofSeconds(5));
+  }
+
+  private HalfmsgConsumer started(HalfmsgConsumer.Builder builder) {
+    HalfmsgConsumer consumer = builder.build();
+    consumers.add(consumer);
+    return consumer.start();
+  }
+
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50));
+  }
+
+  /** Counts its calls and applies each message as an effect row in the consumer's database. */
+  static final class Handler implements MessageHandler<Deduction> {
+    final String group;
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final List<Deduction> payloads = new CopyOnWriteArrayList<>();
+    final List<ReceivedMessage> messages = new CopyOnWriteArrayList<>();
+    volatile boolean broken;
+    volatile int failFirst;
+
+    Handler(String group) {
+      this.group = group;
+    }
+
+    @Override
+    public void handle(Deduction payload, ReceivedMessage message, Connection c)
+        throws SQLException {
+      int call =
+          calls.computeIfAbsent(message.messageId(), k -> new AtomicInteger()).incrementAndGet();
+      payloads.add(payload);
+      messages.add(message);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO effect (consumer_group, message_id, n) VALUES (?, ?, 1)"
+                  + " ON DUPLICATE KEY UPDATE n = n + 1")) {
+        ps.setString(1, group);
+        ps.setString(2, message.messageId());
+        ps.executeUpdate();
+      }
+      if (broken || call <= failFirst) {
+        throw new IllegalStateException("handler failure " + call + " (on purpose)");
+      }
+    }
+
+    int calls(String messageId) {
+      AtomicInteger n = calls.get(messageId);
+      return n == null ? 0 : n.get();
+    }
+  }
+
+  private static int effect(String group, String messageId) {
+    return count(
+        "SELECT n FROM effect WHERE consumer_group = ? AND message_id = ?", group, messageId);
+  }
+
+  private static boolean dedupeRow(String group, String messageId) {
+    return count(
+            "SELECT COUNT(*) FROM halfmsg_consumed WHERE consumer_group = ? AND message_id = ?",
+            group,
+            messageId)
+        == 1;
+  }
+
+  private static int count(String sql, String group, String messageId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, group);
+      ps.setString(2, messageId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.halfmsg.consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerInstances;
+import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMq;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A real halfmsg broker (in-process, over HTTP) on its own test database, forwarding to an embedded
+ * RocketMQ; with the producer and admin calls the consumer tests need.
+ */
+public final class TestStack implements AutoCloseable {
+
+  private final EmbeddedRocketMq mq;
+  private final ConfigurableApplicationContext broker;
+  private final BrokerClient producer;
+  private final BrokerClient admin;
+
+  private TestStack(EmbeddedRocketMq mq, ConfigurableApplicationContext broker) {
+    this.mq = mq;
+    this.broker = broker;
+    this.producer = BrokerInstances.client(broker, BrokerClient.PRODUCER_TOKEN);
+    this.admin = producer.withToken(BrokerClient.ADMIN_TOKEN);
+  }
+
+  /**
+   * A broker that looks for due redeliveries every 100 ms and waits at most 1 s between two sends,
+   * so that a subscription's short ack timeout is what the tests wait for.
+   */
+  public static TestStack start(TestDatabase brokerDb, EmbeddedRocketMq mq) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("halfmsg.rocketmq.namesrv-addr", mq.namesrvAddr());
+    props.put("halfmsg.delivery.poll-interval", "100ms");
+    props.put("halfmsg.delivery.max-backoff", "1s");
+    props.put("halfmsg.check-back.first-check-after", "1h");
+    return new TestStack(mq, BrokerInstances.start(brokerDb, props));
+  }
+
+  public String brokerUrl() {
+    return "http://127.0.0.1:" + BrokerInstances.port(broker);
+  }
+
+  public String namesrvAddr() {
+    return mq.namesrvAddr();
+  }
+
+  /** A fresh topic name, created in RocketMQ so that consumers see its route at once. */
+  public String newTopic(String prefix) {
+    String topic = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+    mq.createTopic(topic);
+    return topic;
+  }
+
+  /** Prepares and commits a message as a producer would; returns its id. */
+  public String send(String topic, String tag, String body) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("producerGroup", "test-producer");
+    m.put("topic", topic);
+    if (tag != null) {
+      m.put("tag", tag);
+    }
+    m.put("keys", "k1 k2");
+    m.put("body", body);
+    m.put("properties", Map.of("traceId", "trace-1"));
+    BrokerClient.Response prepared = producer.prepare(m);
+    if (prepared.status() != 201) {
+      throw new IllegalStateException("prepare: " + prepared);
+    }
+    String id = prepared.text("messageId");
+    BrokerClient.Response committed = producer.commit(id);
+    if (committed.status() != 200) {
+      throw new IllegalStateException("commit: " + committed);
+    }
+    return id;
+  }
+
+  /** The message's delivery to {@code group} as the admin API shows it, or a missing node. */
+  public JsonNode delivery(String messageId, String group) {
+    BrokerClient.Response r = admin.get("/api/v1/messages/" + messageId);
+    for (JsonNode d : r.json().path("deliveries")) {
+      if (group.equals(d.path("consumerGroup").asText())) {
+        return d;
+      }
+    }
+    return r.json().path("no-such-delivery");
+  }
+
+  public String deliveryState(String messageId, String group) {
+    return delivery(messageId, group).path("state").asText();
+  }
+
+  public int attempts(String messageId, String group) {
+    return delivery(messageId, group).path("attempts").asInt();
+  }
+
+  public BrokerClient.Response replay(String messageId, String group) {
+    return admin.post(
+        "/api/v1/deliveries/replay",
+        BrokerClient.json(Map.of("messageId", messageId, "consumerGroup", group)));
+  }
+
+  /** A small connection pool on a test database, for a consumer's own data. */
+  public static HikariDataSource dataSource(TestDatabase db) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(db.jdbcUrl());
+    config.setUsername(db.user());
+    config.setPassword(db.password());
+    config.setMaximumPoolSize(10);
+    config.setMinimumIdle(1);
+    return new HikariDataSource(config);
+  }
+
+  @Override
+  public void close() {
+    broker.close();
+  }
+}
