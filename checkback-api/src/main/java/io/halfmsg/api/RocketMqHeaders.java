@@ -12,5 +12,11 @@ public final class RocketMqHeaders {
   /** User property carrying the halfmsg message id: the key consumers dedupe and ack by. */
   public static final String MESSAGE_ID = "HALFMSG_ID";
 
+  /**
+   * User property on a redelivery: which send of the message to this consumer group it is (2 for
+   * the first redelivery). Absent on the first send.
+   */
+  public static final String ATTEMPT = "HALFMSG_ATTEMPT";
+
   private RocketMqHeaders() {}
 }

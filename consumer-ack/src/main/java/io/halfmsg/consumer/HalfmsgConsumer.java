@@ -72,10 +72,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Tags</h2>
  *
- * The broker waits for the group's ack of every message committed to a subscribed topic, whatever
- * its tag. RocketMQ filters first deliveries by the tag expression; a message so filtered is not
- * acked at first, the broker redelivers it after the ack timeout (redeliveries are not filtered by
- * RocketMQ), and this consumer acks it then without running a handler ({@link
+ * The subscription sent to the broker carries each topic's tag expression, so the broker creates
+ * deliveries, and waits for acks, only for the tags the group consumes; RocketMQ filters the first
+ * deliveries by the same expression. A redelivery of a message whose tag the group does not consume
+ * (possible if the subscription changed meanwhile) is acked without running a handler ({@link
  * ConsumerStats#filtered()}).
  *
  * <h2>Acks</h2>
@@ -222,11 +222,21 @@ public final class HalfmsgConsumer implements AutoCloseable {
   }
 
   private void registerSubscription() {
+    // The broker creates deliveries only for the tags the group consumes, so it never waits for
+    // acks of messages RocketMQ filters away from this group.
+    Map<String, String> tags = new java.util.TreeMap<>();
+    subscriptions.forEach(
+        (topic, s) -> {
+          if (!s.tags().tags().isEmpty()) {
+            tags.put(topic, s.tags().expression());
+          }
+        });
     SubscriptionRequest request =
         new SubscriptionRequest(
             List.copyOf(subscriptions.keySet()),
             settings.ackTimeout == null ? null : settings.ackTimeout.toMillis(),
-            settings.maxAttempts);
+            settings.maxAttempts,
+            tags.isEmpty() ? null : tags);
     BrokerApi.Answer answer = broker.subscribe(group(), request);
     if (!answer.ok()) {
       throw new IllegalStateException(

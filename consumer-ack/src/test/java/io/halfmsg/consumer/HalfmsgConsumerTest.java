@@ -211,7 +211,7 @@ class HalfmsgConsumerTest {
   }
 
   @Test
-  void theTagExpressionFiltersFirstDeliveriesAndFilteredRedeliveriesAreAckedUnhandled() {
+  void theTagExpressionFiltersMessagesAndTheBrokerWaitsForNoAckOfTheOthers() {
     String topic = stack.newTopic("tags");
     String group = "g_" + topic;
     Handler handler = new Handler(group);
@@ -226,14 +226,13 @@ class HalfmsgConsumerTest {
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(wanted, group)));
     assertThat(stack.attempts(wanted, group)).isEqualTo(1);
-    // The broker waits for this group's ack of every message of the topic; RocketMQ filtered the
-    // first delivery, the redelivery is acked without the handler.
-    waiting().until(() -> "ACKED".equals(stack.deliveryState(unwanted, group)));
-    assertThat(stack.attempts(unwanted, group)).isEqualTo(2);
+    // The subscription carries the tag expression: the broker made no delivery of the other tag
+    // for this group, so nothing waits for an ack it would never get.
+    assertThat(stack.delivery(unwanted, group).isMissingNode()).isTrue();
     assertThat(handler.calls(wanted)).isEqualTo(1);
     assertThat(handler.calls(unwanted)).isZero();
-    assertThat(consumer.stats().filtered()).isEqualTo(1);
     assertThat(dedupeRow(group, unwanted)).isFalse();
+    assertThat(consumer.stats().handled()).isGreaterThanOrEqualTo(1);
   }
 
   @Test

@@ -101,7 +101,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
       if (message.isEmpty()) {
         error = "the message no longer exists";
       } else {
-        sender.sendToGroup(message.get(), d.consumerGroup());
+        sender.sendToGroup(message.get(), d.consumerGroup(), d.attempts() + 1);
         redelivered.increment();
       }
     } catch (Exception e) {

@@ -55,10 +55,12 @@ public class RocketMqSender implements SmartLifecycle {
   /**
    * Sends to one consumer group only, through the group's retry topic: other groups reading the
    * topic do not see it again. RocketMQ consumers restore the original topic from {@code
-   * RETRY_TOPIC}.
+   * RETRY_TOPIC}. {@code attempt} (2 for the first redelivery) goes in {@link
+   * RocketMqHeaders#ATTEMPT}.
    */
-  public void sendToGroup(StoredMessage m, String consumerGroup) throws Exception {
+  public void sendToGroup(StoredMessage m, String consumerGroup, int attempt) throws Exception {
     Message message = toTopic(m);
+    message.putUserProperty(RocketMqHeaders.ATTEMPT, Integer.toString(attempt));
     message.setTopic(MixAll.getRetryTopic(consumerGroup));
     MessageAccessor.putProperty(message, MessageConst.PROPERTY_RETRY_TOPIC, m.topic());
     requireOk(running().send(message, properties.sendTimeout().toMillis()));

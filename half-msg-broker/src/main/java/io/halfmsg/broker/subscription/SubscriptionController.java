@@ -6,6 +6,8 @@ import io.halfmsg.broker.web.Violations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.http.MediaType;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,7 +45,11 @@ class SubscriptionController {
   }
 
   record Subscribed(
-      String consumerGroup, List<String> topics, long ackTimeoutMs, int maxAttempts) {}
+      String consumerGroup,
+      List<String> topics,
+      Map<String, String> tags,
+      long ackTimeoutMs,
+      int maxAttempts) {}
 
   /** Replaces the group's subscription: exactly these topics, with these settings. */
   @PutMapping(path = "/api/v1/subscriptions/{group}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -69,6 +75,22 @@ class SubscriptionController {
         "ackTimeoutMs",
         "must be between 100 and 86400000");
     v.check(maxAttempts >= 1 && maxAttempts <= MAX_ATTEMPTS, "maxAttempts", "must be 1 to 1000");
+    Map<String, String> tags = new TreeMap<>();
+    if (request.tags() != null) {
+      request
+          .tags()
+          .forEach(
+              (topic, expression) -> {
+                if (topics == null || !topics.contains(topic)) {
+                  v.add("tags." + topic, "names a topic not in topics");
+                  return;
+                }
+                String normalized = TagFilter.normalize(expression, "tags." + topic, v);
+                if (normalized != null) {
+                  tags.put(topic, normalized);
+                }
+              });
+    }
     v.throwIfAny();
 
     List<String> distinct = topics.stream().distinct().sorted().toList();
@@ -76,9 +98,10 @@ class SubscriptionController {
     transaction.executeWithoutResult(
         status -> {
           mapper.deleteTopicsNotIn(group, distinct);
-          distinct.forEach(t -> mapper.upsert(group, t, ackTimeoutMs, maxAttempts, now));
+          distinct.forEach(
+              t -> mapper.upsert(group, t, tags.get(t), ackTimeoutMs, maxAttempts, now));
         });
-    return new Subscribed(group, distinct, ackTimeoutMs, maxAttempts);
+    return new Subscribed(group, distinct, tags, ackTimeoutMs, maxAttempts);
   }
 
   @GetMapping("/api/v1/subscriptions")

@@ -15,6 +15,7 @@ interface SubscriptionMapper {
   int upsert(
       @Param("consumerGroup") String consumerGroup,
       @Param("topic") String topic,
+      @Param("tags") String tags,
       @Param("ackTimeoutMs") long ackTimeoutMs,
       @Param("maxAttempts") int maxAttempts,
       @Param("now") Instant now);

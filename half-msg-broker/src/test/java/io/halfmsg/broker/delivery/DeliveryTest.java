@@ -129,6 +129,8 @@ class DeliveryTest {
       // counted by the delivery's attempts.
       await("first send and two redeliveries").atMost(PATIENCE).until(() -> l.count(id) >= 3);
       assertThat(l.received()).allSatisfy(m -> assertThat(m.getTopic()).isEqualTo(topic));
+      assertThat(l.received().stream().map(m -> m.getUserProperty(RocketMqHeaders.ATTEMPT)))
+          .contains(null, "2", "3");
       assertThat(g.count(id)).as("the group that acked is left alone").isLessThan(l.count(id));
       assertThat(deliveryOf(id, good).path("state").asText()).isEqualTo("ACKED");
       assertThat(deliveryOf(id, good).path("attempts").asInt()).isEqualTo(1);
@@ -171,6 +173,49 @@ class DeliveryTest {
     assertThat(r.json().get("replayed").asInt()).isEqualTo(2);
     ids.forEach(
         id -> assertThat(deliveryOf(id, group).path("state").asText()).isIn("PENDING", "DEAD"));
+  }
+
+  @Test
+  void aGroupSubscribedToSomeTagsGetsDeliveriesOnlyForThem() {
+    String group = "tagged_" + topic;
+    Response r =
+        consumer.put(
+            "/api/v1/subscriptions/" + group,
+            BrokerClient.json(
+                Map.of(
+                    "topics", List.of(topic),
+                    "tags", Map.of(topic, " deduct || refund "),
+                    "ackTimeoutMs", 60_000)));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().get("tags").get(topic).asText()).isEqualTo("deduct||refund");
+
+    String deduct = send(message(topic, "deduct"));
+    String refund = send(message(topic, "refund"));
+    String other = send(message(topic, "deduct_x"));
+    Map<String, Object> untagged = message(topic, null);
+    untagged.remove("tag");
+    String none = send(untagged);
+
+    assertThat(deliveryOf(deduct, group).path("state").asText()).isEqualTo("PENDING");
+    assertThat(deliveryOf(refund, group).path("state").asText()).isEqualTo("PENDING");
+    assertThat(deliveriesOf(other)).isEmpty();
+    assertThat(deliveriesOf(none)).isEmpty();
+    assertThat(
+            consumer
+                .put(
+                    "/api/v1/subscriptions/" + group,
+                    BrokerClient.json(
+                        Map.of("topics", List.of(topic), "tags", Map.of("elsewhere", "a"))))
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            consumer
+                .put(
+                    "/api/v1/subscriptions/" + group,
+                    BrokerClient.json(
+                        Map.of("topics", List.of(topic), "tags", Map.of(topic, "a || "))))
+                .status())
+        .isEqualTo(400);
   }
 
   @Test

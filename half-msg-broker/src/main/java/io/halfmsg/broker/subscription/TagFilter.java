@@ -1,0 +1,36 @@
+package io.halfmsg.broker.subscription;
+
+import io.halfmsg.broker.web.Violations;
+import java.util.Arrays;
+import java.util.List;
+
+/** RocketMQ tag expressions ({@code *}, {@code a || b}) as the delivery query matches them. */
+final class TagFilter {
+
+  private static final int MAX_TAG_LENGTH = 127;
+
+  private TagFilter() {}
+
+  /**
+   * The expression's tags joined by {@code ||} without spaces, or null for every tag ({@code *} or
+   * blank).
+   */
+  static String normalize(String expression, String field, Violations v) {
+    if (expression == null || expression.isBlank() || expression.trim().equals("*")) {
+      return null;
+    }
+    List<String> tags = Arrays.stream(expression.split("\\|\\|")).map(String::trim).toList();
+    for (String tag : tags) {
+      v.check(
+          !tag.isEmpty()
+              && tag.length() <= MAX_TAG_LENGTH
+              && !tag.equals("*")
+              && tag.chars().noneMatch(Character::isISOControl),
+          field,
+          "must be '*' or tags of 1 to 127 characters separated by '||'");
+    }
+    String joined = String.join("||", tags);
+    v.check(joined.length() <= 1024, field, "must be at most 1024 characters");
+    return joined;
+  }
+}
