@@ -7,8 +7,12 @@ import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,21 +42,23 @@ class GroupCommit implements DisposableBean {
 
   /** A producer decision waiting for its batch; completes with true if it changed the state. */
   record Resolve(
-      String messageId,
-      MessageState target,
-      Instant now,
-      Instant nextLook,
-      CompletableFuture<Boolean> done) {}
+      String messageId, MessageState target, Instant now, CompletableFuture<Boolean> done) {}
 
   private final MessageMapper mapper;
   private final CommitHandoff handoff;
+  private final NextLook nextLook;
   private final TransactionTemplate transaction;
   private final Batcher<Prepare> prepares;
   private final Batcher<Resolve> resolves;
 
-  GroupCommit(MessageMapper mapper, CommitHandoff handoff, TransactionTemplate transaction) {
+  GroupCommit(
+      MessageMapper mapper,
+      CommitHandoff handoff,
+      NextLook nextLook,
+      TransactionTemplate transaction) {
     this.mapper = mapper;
     this.handoff = handoff;
+    this.nextLook = nextLook;
     this.transaction = transaction;
     this.prepares = new Batcher<>("halfmsg-prepare", 10_000, MAX_BATCH, 2, this::writePrepares);
     this.resolves = new Batcher<>("halfmsg-resolve", 10_000, MAX_BATCH, 2, this::writeResolves);
@@ -68,8 +74,8 @@ class GroupCommit implements DisposableBean {
   }
 
   /** Applies a producer's decision to an undecided message; false if it is not undecided. */
-  boolean resolveByProducer(String messageId, MessageState target, Instant now, Instant nextLook) {
-    Resolve r = new Resolve(messageId, target, now, nextLook, new CompletableFuture<>());
+  boolean resolveByProducer(String messageId, MessageState target, Instant now) {
+    Resolve r = new Resolve(messageId, target, now, new CompletableFuture<>());
     if (!resolves.offer(r)) {
       writeResolves(List.of(r));
     }
@@ -127,30 +133,53 @@ class GroupCommit implements DisposableBean {
     return chunks;
   }
 
+  /**
+   * One transaction for a batch of decisions: lock the named messages and read their states, then
+   * one UPDATE per outcome and one INSERT of deliveries, whatever the batch size. Of two decisions
+   * on one message in a batch the first wins, as it would one after the other.
+   */
   private void writeResolves(List<Resolve> batch) {
-    // One lock order for every batch, so two batches never wait on each other in a cycle.
-    List<Resolve> sorted = batch.stream().sorted(Comparator.comparing(Resolve::messageId)).toList();
-    List<Boolean> results = new ArrayList<>(sorted.size());
+    Instant now = batch.get(0).now();
+    Map<Resolve, Boolean> changed = new IdentityHashMap<>();
     try {
       transaction.executeWithoutResult(
           s -> {
-            results.clear();
-            List<String> committed = new ArrayList<>();
-            for (Resolve r : sorted) {
-              boolean changed =
-                  mapper.resolveByProducer(r.messageId(), r.target(), r.now(), r.nextLook()) == 1;
-              results.add(changed);
-              if (changed && r.target() == MessageState.COMMITTED) {
-                committed.add(r.messageId());
+            Map<String, MessageState> states = new HashMap<>();
+            mapper
+                .lockStates(batch.stream().map(Resolve::messageId).distinct().toList())
+                .forEach(row -> states.put(row.messageId(), row.state()));
+            changed.clear();
+            Set<String> committed = new LinkedHashSet<>();
+            Set<String> rolledBack = new LinkedHashSet<>();
+            for (Resolve r : batch) {
+              MessageState current = states.get(r.messageId());
+              boolean undecided =
+                  current == MessageState.PREPARED || current == MessageState.PARKED;
+              if (undecided) {
+                states.put(r.messageId(), r.target());
+                (r.target() == MessageState.COMMITTED ? committed : rolledBack).add(r.messageId());
               }
+              changed.put(r, undecided);
             }
-            handoff.committed(committed, sorted.get(0).now());
+            if (!committed.isEmpty()) {
+              mapper.resolveAllByProducer(
+                  committed,
+                  MessageState.COMMITTED,
+                  now,
+                  nextLook.after(MessageState.COMMITTED, now));
+            }
+            if (!rolledBack.isEmpty()) {
+              mapper.resolveAllByProducer(
+                  rolledBack,
+                  MessageState.ROLLED_BACK,
+                  now,
+                  nextLook.after(MessageState.ROLLED_BACK, now));
+            }
+            handoff.committed(List.copyOf(committed), now);
           });
-      for (int i = 0; i < sorted.size(); i++) {
-        sorted.get(i).done().complete(results.get(i));
-      }
+      batch.forEach(r -> r.done().complete(changed.get(r)));
     } catch (RuntimeException e) {
-      sorted.forEach(r -> r.done().completeExceptionally(e));
+      batch.forEach(r -> r.done().completeExceptionally(e));
     }
   }
 

@@ -15,13 +15,15 @@ interface MessageMapper {
 
   StoredMessage findByMessageId(@Param("messageId") String messageId);
 
-  MessageState findState(@Param("messageId") String messageId);
+  List<MessageStateRow> lockStates(@Param("messageIds") Collection<String> messageIds);
 
-  int resolveByProducer(
-      @Param("messageId") String messageId,
+  int resolveAllByProducer(
+      @Param("messageIds") Collection<String> messageIds,
       @Param("state") MessageState state,
       @Param("resolvedAt") Instant resolvedAt,
       @Param("nextCheckAt") Instant nextCheckAt);
+
+  MessageState findState(@Param("messageId") String messageId);
 
   int resolveParkedByOperator(
       @Param("messageId") String messageId,

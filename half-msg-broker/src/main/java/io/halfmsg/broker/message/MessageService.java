@@ -78,7 +78,7 @@ public class MessageService {
 
   private MessageStateResponse resolve(String messageId, MessageState target) {
     Instant now = clock.instant();
-    if (groupCommit.resolveByProducer(messageId, target, now, nextLook.after(target, now))) {
+    if (groupCommit.resolveByProducer(messageId, target, now)) {
       return new MessageStateResponse(messageId, target);
     }
     MessageState current =
