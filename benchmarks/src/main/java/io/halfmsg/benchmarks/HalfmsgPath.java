@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -57,6 +58,8 @@ final class HalfmsgPath implements AutoCloseable {
   private final int threads;
   private final AtomicInteger received = new AtomicInteger();
   private final Semaphore commitsInFlight = new Semaphore(256);
+  private final LongAdder prepareNanos = new LongAdder();
+  private final LongAdder localNanos = new LongAdder();
   private final AtomicInteger acked = new AtomicInteger();
   private final BlockingQueue<String> acks = new ArrayBlockingQueue<>(1_000_000);
   private final Thread ackSender;
@@ -132,6 +135,9 @@ final class HalfmsgPath implements AutoCloseable {
         .pollInterval(Duration.ofMillis(2))
         .until(() -> acked.get() >= messages);
     double ackedAt = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "halfmsg mean per message: prepare %.2f ms, local tx %.2f ms%n",
+        prepareNanos.sumThenReset() / 1e6 / messages, localNanos.sumThenReset() / 1e6 / messages);
     return List.of(
         new Result("halfmsg: prepare → local tx → commit → consumed", messages, consumed),
         new Result("halfmsg: … → consumed → acked (end to end)", messages, ackedAt));
@@ -147,8 +153,12 @@ final class HalfmsgPath implements AutoCloseable {
             + "\",\"tag\":\"deduct\",\"keys\":\""
             + id
             + "\",\"body\":\"{\\\"sku\\\":\\\"p-1\\\",\\\"count\\\":1}\"}";
+    long t0 = System.nanoTime();
     require(send("POST", "/api/v1/messages", PRODUCER_TOKEN, body), 201);
+    long t1 = System.nanoTime();
     local.insertOrder(id);
+    prepareNanos.add(t1 - t0);
+    localNanos.add(System.nanoTime() - t1);
     // Like RocketMQ's producer, which sends END_TRANSACTION one-way, and like halfmsg's SDK, the
     // producer does not wait for the commit: check-back covers a lost one.
     commitsInFlight.acquireUninterruptibly();

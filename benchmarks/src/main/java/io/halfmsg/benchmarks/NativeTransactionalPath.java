@@ -32,6 +32,8 @@ final class NativeTransactionalPath implements AutoCloseable {
   private final ExecutorService senders;
   private final int threads;
   private final AtomicInteger received = new AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder localNanos =
+      new java.util.concurrent.atomic.LongAdder();
 
   NativeTransactionalPath(EmbeddedRocketMq mq, LocalTransactions local, int threads)
       throws Exception {
@@ -43,7 +45,9 @@ final class NativeTransactionalPath implements AutoCloseable {
         new TransactionListener() {
           @Override
           public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+            long t = System.nanoTime();
             local.insertOrder(msg.getKeys());
+            localNanos.add(System.nanoTime() - t);
             return LocalTransactionState.COMMIT_MESSAGE;
           }
 
@@ -99,6 +103,8 @@ final class NativeTransactionalPath implements AutoCloseable {
         .pollInterval(Duration.ofMillis(2))
         .until(() -> received.get() >= messages);
     double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "native mean per message: local tx %.2f ms%n", localNanos.sumThenReset() / 1e6 / messages);
     return new Result("RocketMQ native transactional: send → consumed", messages, seconds);
   }
 
