@@ -1,0 +1,98 @@
+package io.halfmsg.producer;
+
+import io.halfmsg.api.EndpointRegistration;
+import io.halfmsg.producer.ProducerMetrics.Operation;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one check-back URL registered with the broker: a {@code PUT
+ * /api/v1/producer-groups/{group}/endpoints} now and then again periodically, since the broker
+ * stops calling endpoints whose heartbeats stop. Created by {@link HalfmsgProducer#startHeartbeat};
+ * {@link #close()} stops it (the broker then forgets the URL after its TTL).
+ */
+public final class EndpointHeartbeat implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EndpointHeartbeat.class);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+
+  private final HalfmsgProducer producer;
+  private final String checkBackUrl;
+  private final byte[] body;
+  private volatile boolean closed;
+  private volatile Instant lastRegistered;
+  private volatile Duration ttl;
+  private int failures;
+
+  EndpointHeartbeat(HalfmsgProducer producer, String checkBackUrl, String instanceId) {
+    this.producer = producer;
+    this.checkBackUrl = checkBackUrl;
+    this.body = Json.write(new EndpointRegistration(checkBackUrl, instanceId));
+  }
+
+  /** The URL being registered. */
+  public String checkBackUrl() {
+    return checkBackUrl;
+  }
+
+  /** When the broker last accepted a heartbeat, or {@code null} if it never did. */
+  public Instant lastRegistered() {
+    return lastRegistered;
+  }
+
+  /** Whether the broker accepted the last heartbeat within its TTL. */
+  public boolean isRegistered() {
+    Instant last = lastRegistered;
+    Duration t = ttl;
+    return last != null && t != null && last.plus(t).isAfter(Instant.now());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  synchronized void beat() {
+    if (closed) {
+      return;
+    }
+    BrokerApi.Answer answer = producer.api().registerEndpoint(producer.producerGroup(), body);
+    Duration next = producer.heartbeatInterval();
+    if (answer.ok()) {
+      failures = 0;
+      lastRegistered = Instant.now();
+      String ttlMs = Json.field(answer.body(), "ttlMs");
+      if (ttlMs != null && ttlMs.matches("\\d{1,12}")) {
+        ttl = Duration.ofMillis(Long.parseLong(ttlMs));
+        // A third of the TTL leaves room for two lost heartbeats before the broker forgets us.
+        Duration third = ttl.dividedBy(3);
+        if (!third.isZero() && third.compareTo(next) < 0) {
+          next = third;
+        }
+      }
+    } else {
+      producer.metrics().failed(Operation.HEARTBEAT);
+      // Retry sooner than the interval, but back off so a down broker is not hammered.
+      Duration retry = FIRST_RETRY.multipliedBy(1L << Math.min(failures, 6));
+      if (retry.compareTo(next) < 0) {
+        next = retry;
+      }
+      if (failures++ == 0 || !answer.retryable()) {
+        // A 4xx (host not allowed, no secret for the group) needs an operator: say why every time.
+        log.warn(
+            "Registering check-back URL {} for group {} failed: {}",
+            checkBackUrl,
+            producer.producerGroup(),
+            answer.describe());
+      }
+    }
+    producer.submit(this::beat, next);
+  }
+
+  @Override
+  public String toString() {
+    return "EndpointHeartbeat[" + checkBackUrl + "]";
+  }
+}

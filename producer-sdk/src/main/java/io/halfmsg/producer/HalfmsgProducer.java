@@ -1,0 +1,562 @@
+package io.halfmsg.producer;
+
+import io.halfmsg.api.MessageIds;
+import io.halfmsg.api.MessageState;
+import io.halfmsg.api.MessageStateResponse;
+import io.halfmsg.api.PrepareMessageRequest;
+import io.halfmsg.api.TransactionState;
+import io.halfmsg.producer.ProducerMetrics.Operation;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends messages in transactions through a halfmsg broker: the counterpart of RocketMQ's {@code
+ * TransactionMQProducer}. Thread-safe; create one per producer group and {@link #close()} it at
+ * shutdown.
+ *
+ * <pre>{@code
+ * HalfmsgProducer producer = HalfmsgProducer.builder()
+ *     .brokerUrls("http://halfmsg-1:8080", "http://halfmsg-2:8080")
+ *     .token(System.getenv("HALFMSG_TOKEN"))
+ *     .producerGroup("order-service")
+ *     .build();
+ *
+ * SendResult r = producer.sendInTransaction(Message.of("repo_deduction", json), msg -> {
+ *     orderDao.insert(order);          // the local transaction
+ *     return TransactionState.COMMIT;  // or ROLLBACK / UNKNOWN
+ * });
+ * }</pre>
+ *
+ * <p>Check-backs reach the application through a {@link CheckBackServer} (plain Java) or the Spring
+ * MVC endpoint of the auto-configuration, each of which registers its URL through {@link
+ * #startHeartbeat}.
+ */
+public final class HalfmsgProducer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(HalfmsgProducer.class);
+  private static final Pattern GROUP = Pattern.compile("^[%a-zA-Z0-9_-]{1,127}$");
+  private static final Duration FIRST_PREPARE_RETRY = Duration.ofMillis(100);
+  private static final Duration FIRST_END_RETRY = Duration.ofMillis(500);
+  private static final Duration MAX_END_RETRY = Duration.ofSeconds(30);
+  // Beyond this many background retries (a long broker outage) new ones are left to check-back,
+  // so an outage cannot grow the heap without bound.
+  private static final int MAX_PENDING_RETRIES = 10_000;
+
+  private final String producerGroup;
+  private final BrokerApi api;
+  private final ProducerMetrics metrics;
+  private final int prepareAttempts;
+  private final Duration endTransactionRetryTimeout;
+  private final Duration heartbeatInterval;
+  private final ScheduledThreadPoolExecutor background;
+  private final AtomicInteger pendingRetries = new AtomicInteger();
+
+  private HalfmsgProducer(Builder b) {
+    this.producerGroup = b.producerGroup;
+    List<URI> urls = new ArrayList<>();
+    for (String url : b.brokerUrls) {
+      URI uri = URI.create(url.trim());
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+        throw new IllegalArgumentException("broker URL must be http or https: " + url);
+      }
+      urls.add(uri);
+    }
+    this.api = new BrokerApi(urls, b.token, b.connectTimeout, b.requestTimeout);
+    this.metrics =
+        b.meterRegistry == null
+            ? ProducerMetrics.NONE
+            : new MicrometerProducerMetrics(b.meterRegistry, producerGroup);
+    this.prepareAttempts = b.prepareAttempts;
+    this.endTransactionRetryTimeout = b.endTransactionRetryTimeout;
+    this.heartbeatInterval = b.heartbeatInterval;
+    AtomicInteger threads = new AtomicInteger();
+    this.background =
+        new ScheduledThreadPoolExecutor(
+            b.backgroundThreads,
+            r -> {
+              Thread t = new Thread(r, "halfmsg-producer-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    background.setRemoveOnCancelPolicy(true);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String producerGroup() {
+    return producerGroup;
+  }
+
+  /**
+   * Prepares {@code message}, runs {@code localTransaction}, and commits or rolls the message back
+   * according to its outcome.
+   *
+   * <p>The prepare is retried on network errors and 5xx answers with the same message id, so a lost
+   * answer cannot create a second half message. The commit or rollback is tried once at once and,
+   * if the broker cannot be reached, retried in the background for {@link
+   * Builder#endTransactionRetryTimeout}; should it never arrive, the broker's check-back decides.
+   * If the local transaction answers {@link TransactionState#UNKNOWN}, nothing is sent: check-back
+   * decides.
+   *
+   * @return the message id and the state reached
+   * @throws HalfmsgException if the message could not be prepared; the local transaction did not
+   *     run
+   * @throws LocalTransactionException if the local transaction threw; the message stays prepared
+   *     until check-back decides it
+   */
+  public SendResult sendInTransaction(Message message, LocalTransaction localTransaction) {
+    Objects.requireNonNull(localTransaction, "localTransaction");
+    Message prepared = prepare(message);
+    TransactionState local;
+    try {
+      local = localTransaction.execute(prepared);
+    } catch (Exception e) {
+      metrics.failed(Operation.LOCAL_TRANSACTION);
+      throw new LocalTransactionException(prepared.messageId(), e);
+    }
+    if (local == null) {
+      local = TransactionState.UNKNOWN;
+    }
+    return new SendResult(prepared.messageId(), local, endTransaction(prepared.messageId(), local));
+  }
+
+  /**
+   * Prepares a half message: the first step of {@link #sendInTransaction}, for integrations that
+   * run the local transaction themselves (Spring's {@code HalfmsgTemplate}, the RocketMQ adapter).
+   * Retries like {@code sendInTransaction}.
+   *
+   * @return the message with its id (generated unless it had one)
+   * @throws HalfmsgException if the broker refused it or could not be reached
+   */
+  public Message prepare(Message message) {
+    Objects.requireNonNull(message, "message");
+    Message withId =
+        message.messageId() == null ? message.withMessageId(MessageIds.newId()) : message;
+    byte[] body = Json.write(prepareRequest(withId));
+    BrokerApi.Answer answer = null;
+    Duration backoff = FIRST_PREPARE_RETRY;
+    for (int attempt = 1; attempt <= prepareAttempts; attempt++) {
+      answer = api.prepare(body);
+      if (answer.ok()) {
+        metrics.prepared();
+        return withId;
+      }
+      if (!answer.retryable()) {
+        break;
+      }
+      log.debug("Prepare of {} failed (attempt {}): {}", withId.messageId(), attempt, answer);
+      if (attempt < prepareAttempts && !pause(backoff)) {
+        break;
+      }
+      backoff = backoff.multipliedBy(2);
+    }
+    metrics.failed(Operation.PREPARE);
+    throw failure("Prepare of message " + withId.messageId() + " failed", answer);
+  }
+
+  /**
+   * Sends the outcome of a local transaction: commit for {@link TransactionState#COMMIT}, rollback
+   * for {@link TransactionState#ROLLBACK}, nothing for {@link TransactionState#UNKNOWN}. Tried at
+   * once; if no broker answers, retried in the background (check-back decides if that never
+   * succeeds).
+   *
+   * @return the state the broker confirmed, or {@link MessageState#PREPARED} if nothing was sent or
+   *     the call is still being retried
+   */
+  public MessageState endTransaction(String messageId, TransactionState state) {
+    Objects.requireNonNull(messageId, "messageId");
+    if (state == null || state == TransactionState.UNKNOWN) {
+      return MessageState.PREPARED;
+    }
+    long deadline = System.nanoTime() + endTransactionRetryTimeout.toNanos();
+    MessageState reached = tryEnd(messageId, state, deadline, FIRST_END_RETRY);
+    return reached == null ? MessageState.PREPARED : reached;
+  }
+
+  /**
+   * Decides the outcome of a local transaction on a background thread and sends it like {@link
+   * #endTransaction}. For code that must not block, or whose decision needs a database connection
+   * the caller still holds (e.g. Spring's {@code afterCompletion}). A decision that throws counts
+   * as {@link TransactionState#UNKNOWN}: check-back decides.
+   */
+  public void endTransactionAsync(String messageId, Callable<TransactionState> decision) {
+    Objects.requireNonNull(messageId, "messageId");
+    Objects.requireNonNull(decision, "decision");
+    long deadline = System.nanoTime() + endTransactionRetryTimeout.toNanos();
+    submit(
+        () -> {
+          TransactionState state;
+          try {
+            state = decision.call();
+          } catch (Exception e) {
+            log.warn("Deciding message {} failed; check-back will decide it", messageId, e);
+            return;
+          }
+          if (state != null && state != TransactionState.UNKNOWN) {
+            tryEnd(messageId, state, deadline, FIRST_END_RETRY);
+          }
+        },
+        Duration.ZERO);
+  }
+
+  /**
+   * Registers {@code checkBackUrl} with the broker as one of this producer group's check-back
+   * endpoints, at once and then periodically as a heartbeat (every {@link
+   * Builder#heartbeatInterval}, and always well within the broker's endpoint TTL). The first
+   * registration happens before this method returns; if it fails it is retried in the background.
+   * Close the returned heartbeat to stop.
+   *
+   * @param checkBackUrl the absolute URL the broker can reach this instance's check-back endpoint
+   *     at; its host must be in the broker's {@code halfmsg.check-back.allowed-hosts}
+   * @param instanceId an id of this instance for the broker's records (a host or pod name), or
+   *     {@code null}
+   */
+  public EndpointHeartbeat startHeartbeat(String checkBackUrl, String instanceId) {
+    EndpointHeartbeat heartbeat =
+        new EndpointHeartbeat(
+            this, Objects.requireNonNull(checkBackUrl, "checkBackUrl"), instanceId);
+    heartbeat.beat();
+    return heartbeat;
+  }
+
+  /**
+   * Stops background work. Commit and rollback calls already due (of transactions that just ended)
+   * still go out, for up to 5 s; later retries and heartbeats are dropped, and check-back settles
+   * those messages.
+   */
+  @Override
+  public void close() {
+    // Dropped before shutdown(), whose wake-up of idle threads lets them see that only due tasks
+    // are left; dropped after too, for what was scheduled in between.
+    dropScheduledLater();
+    background.shutdown();
+    dropScheduledLater();
+    try {
+      if (!background.awaitTermination(5, TimeUnit.SECONDS)) {
+        background.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      background.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void dropScheduledLater() {
+    background
+        .getQueue()
+        .removeIf(task -> task instanceof Delayed d && d.getDelay(TimeUnit.NANOSECONDS) > 0);
+  }
+
+  @Override
+  public String toString() {
+    return "HalfmsgProducer[group=" + producerGroup + ", brokers=" + api.baseUrls() + "]";
+  }
+
+  // --- internals shared with the heartbeat and the check-back hosts ---
+
+  BrokerApi api() {
+    return api;
+  }
+
+  ProducerMetrics metrics() {
+    return metrics;
+  }
+
+  Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  boolean submit(Runnable task, Duration delay) {
+    if (background.isShutdown()) {
+      return false;
+    }
+    try {
+      background.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  /**
+   * One commit or rollback attempt; on a retryable failure the next one is scheduled.
+   *
+   * @return the confirmed state, or {@code null} if none (yet)
+   */
+  private MessageState tryEnd(
+      String messageId, TransactionState state, long deadline, Duration nextDelay) {
+    boolean commit = state == TransactionState.COMMIT;
+    BrokerApi.Answer answer = commit ? api.commit(messageId) : api.rollback(messageId);
+    if (answer.ok()) {
+      MessageStateResponse response = parse(answer.body());
+      MessageState confirmed =
+          response != null && response.state() != null
+              ? response.state()
+              : commit ? MessageState.COMMITTED : MessageState.ROLLED_BACK;
+      if (commit) {
+        metrics.committed();
+      } else {
+        metrics.rolledBack();
+      }
+      return confirmed;
+    }
+    Operation operation = commit ? Operation.COMMIT : Operation.ROLLBACK;
+    if (answer.retryable()) {
+      if (System.nanoTime() - deadline >= 0) {
+        metrics.failed(operation);
+        log.warn(
+            "Giving up {} of message {} after {}: {}; the broker's check-back will decide it",
+            operation,
+            messageId,
+            endTransactionRetryTimeout,
+            answer.describe());
+        return null;
+      }
+      if (pendingRetries.incrementAndGet() > MAX_PENDING_RETRIES) {
+        pendingRetries.decrementAndGet();
+        metrics.failed(operation);
+        log.warn("Too many pending retries; leaving {} to check-back", messageId);
+        return null;
+      }
+      Duration after = nextDelay.compareTo(MAX_END_RETRY) > 0 ? MAX_END_RETRY : nextDelay;
+      log.debug("{} of {} failed ({}); retrying in {}", operation, messageId, answer, after);
+      boolean scheduled =
+          submit(
+              () -> {
+                pendingRetries.decrementAndGet();
+                tryEnd(messageId, state, deadline, after.multipliedBy(2));
+              },
+              after);
+      if (!scheduled) {
+        pendingRetries.decrementAndGet();
+      }
+      return null;
+    }
+    metrics.failed(operation);
+    String type = Json.field(answer.body(), "type");
+    if (answer.status() == 409) {
+      // The broker decided the other way: an operator, or a TransactionChecker that answered
+      // before this local transaction ended. With the barrier table this cannot happen.
+      log.error(
+          "The broker refused {} of message {}: it was already decided the other way ({}). The"
+              + " local transaction and the message now disagree; check the TransactionChecker.",
+          operation,
+          messageId,
+          Json.field(answer.body(), "detail"));
+      return commit ? MessageState.ROLLED_BACK : MessageState.COMMITTED;
+    }
+    log.error("The broker refused {} of message {}: {} {}", operation, messageId, type, answer);
+    return null;
+  }
+
+  private PrepareMessageRequest prepareRequest(Message m) {
+    byte[] body = m.bodyBytes();
+    String text = strictUtf8(body);
+    return new PrepareMessageRequest(
+        m.messageId(),
+        producerGroup,
+        m.topic(),
+        m.tag(),
+        m.keys(),
+        text != null ? text : Base64.getEncoder().encodeToString(body),
+        text != null ? PrepareMessageRequest.UTF8 : PrepareMessageRequest.BASE64,
+        m.properties().isEmpty() ? null : m.properties(),
+        m.checkAfter() == null ? null : m.checkAfter().toMillis());
+  }
+
+  /** The body as text if it is valid UTF-8 (so it stays readable in the broker), else null. */
+  private static String strictUtf8(byte[] body) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static MessageStateResponse parse(String body) {
+    try {
+      return Json.MAPPER.readValue(body, MessageStateResponse.class);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static HalfmsgException failure(String what, BrokerApi.Answer answer) {
+    if (answer == null || answer.status() == 0) {
+      return new HalfmsgException(
+          what + ": no broker answered (" + (answer == null ? "" : answer.body()) + ")", null);
+    }
+    String type = Json.field(answer.body(), "type");
+    String detail = Json.field(answer.body(), "detail");
+    return new HalfmsgException(
+        what + ": " + answer.status() + " " + (detail != null ? detail : answer.body()),
+        answer.status(),
+        type,
+        null);
+  }
+
+  private static boolean pause(Duration d) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(d.toNanos());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Configures a {@link HalfmsgProducer}; broker URL(s) and producer group are required. */
+  public static final class Builder {
+    private final List<String> brokerUrls = new ArrayList<>();
+    private String token;
+    private String producerGroup;
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration requestTimeout = Duration.ofSeconds(5);
+    private int prepareAttempts = 3;
+    private Duration endTransactionRetryTimeout = Duration.ofMinutes(5);
+    private Duration heartbeatInterval = Duration.ofSeconds(10);
+    private int backgroundThreads = 4;
+    private MeterRegistry meterRegistry;
+
+    private Builder() {}
+
+    /**
+     * Base URLs of the broker instances ({@code http://halfmsg-1:8080}). Calls go to the one that
+     * answered last and fail over to the next on network errors and 5xx answers.
+     */
+    public Builder brokerUrls(String... urls) {
+      return brokerUrls(List.of(urls));
+    }
+
+    /** Like {@link #brokerUrls(String...)}. */
+    public Builder brokerUrls(List<String> urls) {
+      brokerUrls.clear();
+      for (String url : urls) {
+        if (url != null && !url.isBlank()) {
+          brokerUrls.add(url.trim());
+        }
+      }
+      return this;
+    }
+
+    /** A producer-role bearer token of the broker. */
+    public Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
+    /** The producer group: instances of one service share it and answer its check-backs. */
+    public Builder producerGroup(String producerGroup) {
+      this.producerGroup = producerGroup;
+      return this;
+    }
+
+    /** TCP connect timeout of broker calls; default 2 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /** Whole-request timeout of one broker call; default 5 s. */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = positive(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /** How often a prepare is tried (each time on every broker URL) before it fails; default 3. */
+    public Builder prepareAttempts(int prepareAttempts) {
+      if (prepareAttempts < 1) {
+        throw new IllegalArgumentException("prepareAttempts must be at least 1");
+      }
+      this.prepareAttempts = prepareAttempts;
+      return this;
+    }
+
+    /**
+     * How long a commit or rollback that no broker answered is retried in the background, with
+     * backoff from 0.5 s to 30 s; default 5 min. Afterwards check-back decides.
+     */
+    public Builder endTransactionRetryTimeout(Duration timeout) {
+      this.endTransactionRetryTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * How often check-back endpoints are re-registered; default 10 s. Never less often than a third
+     * of the broker's endpoint TTL.
+     */
+    public Builder heartbeatInterval(Duration heartbeatInterval) {
+      this.heartbeatInterval = positive(heartbeatInterval, "heartbeatInterval");
+      return this;
+    }
+
+    /**
+     * Threads for commit and rollback calls made in the background (retries, and all of them for
+     * Spring's {@code HalfmsgTemplate}) and heartbeats; default 4.
+     */
+    public Builder backgroundThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("backgroundThreads must be at least 1");
+      }
+      this.backgroundThreads = threads;
+      return this;
+    }
+
+    /**
+     * Counts sends, commits, rollbacks, failures and check-backs in this Micrometer registry
+     * ({@code halfmsg.producer.*}, tagged with the group). Optional.
+     */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.meterRegistry = meterRegistry;
+      return this;
+    }
+
+    public HalfmsgProducer build() {
+      if (brokerUrls.isEmpty()) {
+        throw new IllegalStateException("at least one broker URL is required");
+      }
+      if (producerGroup == null || !GROUP.matcher(producerGroup).matches()) {
+        throw new IllegalStateException(
+            "producerGroup must be 1 to 127 characters of [%a-zA-Z0-9_-]: " + producerGroup);
+      }
+      return new HalfmsgProducer(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+      return d;
+    }
+
+    @Override
+    public String toString() {
+      return "HalfmsgProducer.Builder[token=<redacted>, group=" + producerGroup + "]";
+    }
+  }
+}

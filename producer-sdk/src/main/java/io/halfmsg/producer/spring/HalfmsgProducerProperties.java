@@ -1,0 +1,111 @@
+package io.halfmsg.producer.spring;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the halfmsg producer ({@code halfmsg.producer.*}). The auto-configuration is active
+ * when {@code broker-urls} is set.
+ *
+ * @param brokerUrls Base URLs of the halfmsg broker instances (comma-separated). Calls fail over
+ *     from one to the next.
+ * @param token Producer-role bearer token of the broker. Never logged.
+ * @param producerGroup Producer group: the instances of one service share it and answer its
+ *     check-backs.
+ * @param connectTimeout TCP connect timeout of calls to the broker.
+ * @param requestTimeout Whole-request timeout of one call to the broker.
+ * @param prepareAttempts How often a prepare is tried (each time on every broker URL) before the
+ *     send fails.
+ * @param endTransactionRetryTimeout How long a commit or rollback that no broker answered is
+ *     retried in the background. Afterwards the broker's check-back decides.
+ * @param checkBack Check-back endpoint of this application.
+ * @param barrier Barrier table behind automatic check-back.
+ */
+@ConfigurationProperties("halfmsg.producer")
+public record HalfmsgProducerProperties(
+    List<String> brokerUrls,
+    String token,
+    String producerGroup,
+    @DefaultValue("2s") Duration connectTimeout,
+    @DefaultValue("5s") Duration requestTimeout,
+    @DefaultValue("3") int prepareAttempts,
+    @DefaultValue("5m") Duration endTransactionRetryTimeout,
+    @DefaultValue CheckBack checkBack,
+    @DefaultValue Barrier barrier) {
+
+  public HalfmsgProducerProperties {
+    brokerUrls = brokerUrls == null ? List.of() : List.copyOf(brokerUrls);
+  }
+
+  @Override
+  public String toString() {
+    return "HalfmsgProducerProperties[brokerUrls="
+        + brokerUrls
+        + ", token=<redacted>, producerGroup="
+        + producerGroup
+        + ", checkBack="
+        + checkBack
+        + ", barrier="
+        + barrier
+        + "]";
+  }
+
+  /**
+   * The check-back endpoint: served by Spring MVC in a servlet web application, by a small built-in
+   * HTTP server otherwise, and registered with the broker by heartbeat.
+   *
+   * @param enabled Whether to serve check-backs and register the endpoint with the broker.
+   * @param secret Check-back signing secret of the producer group, as configured on the broker
+   *     (halfmsg.check-back.secrets.GROUP). Required when enabled. Never logged.
+   * @param path Path of the endpoint, below the servlet context path and DispatcherServlet path.
+   * @param url URL to register with the broker, when the broker must reach this instance at another
+   *     address than the derived one (http://HOST:SERVER_PORT/CONTEXT_PATH/PATH).
+   * @param host Host name or IP address in the derived URL. Default: the address of this machine.
+   * @param port Port of the built-in check-back server of applications without Spring MVC (0: any
+   *     free port).
+   * @param instanceId Id of this instance in the broker's endpoint records, e.g. a pod name.
+   * @param heartbeatInterval How often the endpoint is registered again. Never less often than a
+   *     third of the broker's endpoint TTL.
+   */
+  public record CheckBack(
+      @DefaultValue("true") boolean enabled,
+      String secret,
+      @DefaultValue("/halfmsg/check-back") String path,
+      String url,
+      String host,
+      @DefaultValue("0") int port,
+      String instanceId,
+      @DefaultValue("10s") Duration heartbeatInterval) {
+
+    @Override
+    public String toString() {
+      return "CheckBack[enabled="
+          + enabled
+          + ", secret=<redacted>, path="
+          + path
+          + ", url="
+          + url
+          + ", heartbeatInterval="
+          + heartbeatInterval
+          + "]";
+    }
+  }
+
+  /**
+   * The barrier table: written by {@code HalfmsgTemplate} in each sending transaction, read by the
+   * automatic check-back.
+   *
+   * @param table Name of the barrier table.
+   * @param autoCreate Whether to create the table at start-up if it is missing. Otherwise it must
+   *     exist: the DDL is classpath:io/halfmsg/producer/barrier/halfmsg_barrier-mysql.sql.
+   * @param lockWaitTimeout How long a check-back waits for a local transaction that is still open
+   *     before answering UNKNOWN. Whole seconds; keep it below the broker's check-back request
+   *     timeout.
+   */
+  public record Barrier(
+      @DefaultValue("halfmsg_barrier") String table,
+      @DefaultValue("false") boolean autoCreate,
+      @DefaultValue("3s") Duration lockWaitTimeout) {}
+}
