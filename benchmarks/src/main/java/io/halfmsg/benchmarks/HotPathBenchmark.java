@@ -13,14 +13,16 @@ import java.util.Locale;
  * the end has the ratios the README reports.
  *
  * <p>Settings (system properties): {@code bench.messages} (default 20000), {@code bench.threads}
- * (32), {@code bench.warmup} (2000 messages per path, not measured).
+ * (32), {@code bench.warmup} (as many as {@code bench.messages}, per path, not measured).
  */
 public final class HotPathBenchmark {
 
   public static void main(String[] args) throws Exception {
     int messages = Integer.getInteger("bench.messages", 20_000);
     int threads = Integer.getInteger("bench.threads", 32);
-    int warmup = Integer.getInteger("bench.warmup", 2_000);
+    // As many warm-up messages as measured ones: the broker's stack (Tomcat, Spring MVC, Jackson,
+    // MyBatis) is still being compiled after a few thousand requests.
+    int warmup = Integer.getInteger("bench.warmup", messages);
     System.setProperty("rocketmq.client.logUseSlf4j", "true");
 
     TestDatabase localDb = new TestDatabase();
