@@ -13,6 +13,7 @@ import io.halfmsg.producer.testing.ScriptedChecker;
 import io.halfmsg.producer.testing.TestBroker;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -288,7 +289,8 @@ class SendInTransactionTest {
       broker.awaitState(r.messageId(), "COMMITTED");
       // The checker answers UNKNOWN to everything here: only the producer's retry can commit.
       assertThat(broker.resolvedBy(r.messageId())).isEqualTo("PRODUCER");
-      assertThat(proxy.seen("POST", "/commit")).hasSize(2);
+      // The proxy records a request once the broker answered it, maybe after awaitState saw it.
+      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.seen("POST", "/commit").size() == 2);
     }
   }
 

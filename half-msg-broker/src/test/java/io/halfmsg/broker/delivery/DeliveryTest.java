@@ -95,7 +95,9 @@ class DeliveryTest {
   @Test
   void anAckedDeliveryIsAckedAndNeverSentAgain() throws Exception {
     String group = "acking_" + topic;
-    subscribe(group, 10_000, 3);
+    // Long enough that a slow first delivery (RocketMQ rebalancing on a busy machine) is never
+    // overtaken by a redelivery: this test is about what happens after the ack.
+    subscribe(group, 120_000, 3);
     try (PlainConsumer c = new PlainConsumer(mq.instance().namesrvAddr(), group, topic, "*")) {
       c.onMessage(m -> ack(m.getUserProperty(RocketMqHeaders.MESSAGE_ID), group));
       String id = send(message(topic, "deduct"));
@@ -115,7 +117,7 @@ class DeliveryTest {
   void onlyTheGroupThatDidNotAckGetsTheMessageAgainUntilItIsDeadAndReplayed() throws Exception {
     String good = "good_" + topic;
     String laggard = "laggard_" + topic;
-    subscribe(good, 10_000, 3);
+    subscribe(good, 120_000, 3);
     subscribe(laggard, 500, 3);
     try (PlainConsumer g = new PlainConsumer(mq.instance().namesrvAddr(), good, topic, "*");
         PlainConsumer l = new PlainConsumer(mq.instance().namesrvAddr(), laggard, topic, "*")) {
