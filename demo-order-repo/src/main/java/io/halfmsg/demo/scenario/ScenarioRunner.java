@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Places orders against order-service's REST API — valid ones, ones refused by a business rule, and
@@ -92,30 +94,33 @@ public final class ScenarioRunner {
 
   /** Polls the broker's admin API until every message is in a final state. */
   private Map<String, JsonNode> awaitSettled(List<Placed> placed) {
-    long deadline = System.nanoTime() + patience.toNanos();
     Map<String, JsonNode> settled = new HashMap<>();
-    while (true) {
-      for (Placed p : placed) {
-        if (!settled.containsKey(p.messageId())) {
-          JsonNode m = message(p.messageId());
-          if (m != null && isSettled(m)) {
-            settled.put(p.messageId(), m);
-          }
-        }
-      }
-      if (settled.size() == placed.size()) {
-        return settled;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            (placed.size() - settled.size())
-                + " messages not settled within "
-                + patience
-                + "; broker stats: "
-                + http.get(endpoints.broker() + "/api/v1/stats", endpoints.adminToken()).json());
-      }
-      pause();
+    try {
+      Awaitility.await("every message settled")
+          .atMost(patience)
+          .pollInterval(POLL)
+          .until(
+              () -> {
+                for (Placed p : placed) {
+                  if (!settled.containsKey(p.messageId())) {
+                    JsonNode m = message(p.messageId());
+                    if (m != null && isSettled(m)) {
+                      settled.put(p.messageId(), m);
+                    }
+                  }
+                }
+                return settled.size() == placed.size();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(
+          (placed.size() - settled.size())
+              + " messages not settled within "
+              + patience
+              + "; broker stats: "
+              + http.get(endpoints.broker() + "/api/v1/stats", endpoints.adminToken()).json(),
+          e);
     }
+    return settled;
   }
 
   /** Rolled back, parked, or committed with repo-service's delivery acked or dead. */
@@ -226,16 +231,6 @@ public final class ScenarioRunner {
 
   private String order(String orderNo) {
     return endpoints.orderService() + "/orders/" + orderNo;
-  }
-
-  // Between two polls of the broker: the waiting is for a condition, not for a fixed time.
-  private static void pause() {
-    try {
-      Thread.sleep(POLL.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 
   /**
