@@ -1,6 +1,7 @@
 package io.halfmsg.consumer;
 
 import io.halfmsg.api.AckRequest;
+import io.halfmsg.api.client.BrokerHttp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,7 +180,7 @@ final class AckSender implements Acks {
         batch.stream().distinct().map(id -> new AckRequest(id, consumerGroup)).toList();
     Duration backoff = FIRST_BACKOFF;
     while (true) {
-      BrokerApi.Answer answer = broker.ack(acks);
+      BrokerHttp.Answer answer = broker.ack(acks);
       if (answer.ok()) {
         sent.addAndGet(batch.size());
         return;
@@ -221,7 +222,7 @@ final class AckSender implements Acks {
     }
   }
 
-  private static String describe(BrokerApi.Answer answer) {
+  private static String describe(BrokerHttp.Answer answer) {
     return answer.status() == 0
         ? answer.url() + ": " + answer.body()
         : answer.url() + ": HTTP " + answer.status();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.SubscriptionRequest;
+import io.halfmsg.api.client.BrokerHttp;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.time.Clock;
@@ -237,7 +238,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
             settings.ackTimeout == null ? null : settings.ackTimeout.toMillis(),
             settings.maxAttempts,
             tags.isEmpty() ? null : tags);
-    BrokerApi.Answer answer = broker.subscribe(group(), request);
+    BrokerHttp.Answer answer = broker.subscribe(group(), request);
     if (!answer.ok()) {
       throw new IllegalStateException(
           "The halfmsg broker did not register the subscription of consumer group "

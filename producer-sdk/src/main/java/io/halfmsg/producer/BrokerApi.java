@@ -1,121 +1,37 @@
 package io.halfmsg.producer;
 
-import java.io.IOException;
+import io.halfmsg.api.client.BrokerHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/**
- * The broker's producer endpoints over HTTP, with failover: a request goes to the broker URL that
- * last answered and, on a network error or an answer that may be different elsewhere (5xx, 408,
- * 429), to the next one, each URL tried once per call. One {@link HttpClient}, so connections are
- * reused.
- */
+/** The broker's producer endpoints, over {@link BrokerHttp} (failover, connection reuse). */
 final class BrokerApi {
 
-  /** What a broker answered; {@code status} 0 means none could be reached. */
-  record Answer(int status, String body, String url) {
-    boolean ok() {
-      return status >= 200 && status < 300;
-    }
-
-    /** A network error, a 5xx, 408 or 429: the same request may succeed later or elsewhere. */
-    boolean retryable() {
-      return status == 0 || status >= 500 || status == 408 || status == 429;
-    }
-
-    String describe() {
-      return status == 0 ? "no answer from " + url + " (" + body + ")" : status + " " + body;
-    }
-  }
-
-  private final List<URI> baseUrls;
-  private final String authorization;
-  private final Duration requestTimeout;
-  private final HttpClient http;
-  private final AtomicInteger preferred = new AtomicInteger();
+  private final BrokerHttp http;
 
   BrokerApi(List<URI> baseUrls, String token, Duration connectTimeout, Duration requestTimeout) {
-    if (baseUrls.isEmpty()) {
-      throw new IllegalArgumentException("at least one broker URL is required");
-    }
-    this.baseUrls = List.copyOf(baseUrls);
-    this.authorization = token == null || token.isBlank() ? null : "Bearer " + token;
-    this.requestTimeout = requestTimeout;
-    // HTTP/1.1 explicitly: the default would offer an h2c upgrade on every new connection.
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.http = new BrokerHttp(baseUrls, token, connectTimeout, requestTimeout);
   }
 
-  Answer prepare(byte[] json) {
-    return send("POST", "/api/v1/messages", json);
+  BrokerHttp.Answer prepare(byte[] json) {
+    return http.send("POST", "/api/v1/messages", json);
   }
 
-  Answer commit(String messageId) {
-    return send("POST", "/api/v1/messages/" + messageId + "/commit", null);
+  BrokerHttp.Answer commit(String messageId) {
+    return http.send("POST", "/api/v1/messages/" + messageId + "/commit", null);
   }
 
-  Answer rollback(String messageId) {
-    return send("POST", "/api/v1/messages/" + messageId + "/rollback", null);
+  BrokerHttp.Answer rollback(String messageId) {
+    return http.send("POST", "/api/v1/messages/" + messageId + "/rollback", null);
   }
 
-  Answer registerEndpoint(String producerGroup, byte[] json) {
-    // Group names are [%a-zA-Z0-9_-]; only '%' needs escaping in a path.
-    return send(
-        "PUT", "/api/v1/producer-groups/" + producerGroup.replace("%", "%25") + "/endpoints", json);
+  BrokerHttp.Answer registerEndpoint(String producerGroup, byte[] json) {
+    return http.send(
+        "PUT", "/api/v1/producer-groups/" + BrokerHttp.segment(producerGroup) + "/endpoints", json);
   }
 
   List<URI> baseUrls() {
-    return baseUrls;
-  }
-
-  private Answer send(String method, String path, byte[] body) {
-    int start = preferred.get();
-    Answer last = null;
-    for (int i = 0; i < baseUrls.size(); i++) {
-      int index = (start + i) % baseUrls.size();
-      last = sendTo(baseUrls.get(index), method, path, body);
-      if (!last.retryable()) {
-        preferred.set(index);
-        return last;
-      }
-    }
-    preferred.set((start + 1) % baseUrls.size());
-    return last;
-  }
-
-  private Answer sendTo(URI base, String method, String path, byte[] body) {
-    String url = base.toString().replaceAll("/+$", "") + path;
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(requestTimeout)
-            .header("Accept", "application/json, application/problem+json");
-    if (body != null) {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-    } else {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    try {
-      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body(), url);
-    } catch (IOException e) {
-      return new Answer(0, e.toString(), url);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Answer(0, "interrupted", url);
-    }
+    return http.baseUrls();
   }
 }

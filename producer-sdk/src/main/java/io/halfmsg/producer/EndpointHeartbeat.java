@@ -1,6 +1,7 @@
 package io.halfmsg.producer;
 
 import io.halfmsg.api.EndpointRegistration;
+import io.halfmsg.api.client.BrokerHttp;
 import io.halfmsg.producer.ProducerMetrics.Operation;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +59,7 @@ public final class EndpointHeartbeat implements AutoCloseable {
     if (closed) {
       return;
     }
-    BrokerApi.Answer answer = producer.api().registerEndpoint(producer.producerGroup(), body);
+    BrokerHttp.Answer answer = producer.api().registerEndpoint(producer.producerGroup(), body);
     Duration next = producer.heartbeatInterval();
     if (answer.ok()) {
       failures = 0;

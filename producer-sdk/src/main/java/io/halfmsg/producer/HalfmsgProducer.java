@@ -5,6 +5,7 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.api.client.BrokerHttp;
 import io.halfmsg.producer.ProducerMetrics.Operation;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -153,7 +154,7 @@ public final class HalfmsgProducer implements AutoCloseable {
     Message withId =
         message.messageId() == null ? message.withMessageId(MessageIds.newId()) : message;
     byte[] body = Json.write(prepareRequest(withId));
-    BrokerApi.Answer answer = null;
+    BrokerHttp.Answer answer = null;
     Duration backoff = FIRST_PREPARE_RETRY;
     for (int attempt = 1; attempt <= prepareAttempts; attempt++) {
       answer = api.prepare(body);
@@ -306,7 +307,7 @@ public final class HalfmsgProducer implements AutoCloseable {
   private MessageState tryEnd(
       String messageId, TransactionState state, long deadline, Duration nextDelay) {
     boolean commit = state == TransactionState.COMMIT;
-    BrokerApi.Answer answer = commit ? api.commit(messageId) : api.rollback(messageId);
+    BrokerHttp.Answer answer = commit ? api.commit(messageId) : api.rollback(messageId);
     if (answer.ok()) {
       MessageStateResponse response = parse(answer.body());
       MessageState confirmed =
@@ -406,7 +407,7 @@ public final class HalfmsgProducer implements AutoCloseable {
     }
   }
 
-  static HalfmsgException failure(String what, BrokerApi.Answer answer) {
+  static HalfmsgException failure(String what, BrokerHttp.Answer answer) {
     if (answer == null || answer.status() == 0) {
       return new HalfmsgException(
           what + ": no broker answered (" + (answer == null ? "" : answer.body()) + ")", null);

@@ -1,0 +1,113 @@
+package io.halfmsg.api.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * HTTP to a set of halfmsg brokers with failover, for the producer and consumer libraries: a
+ * request goes to the broker URL that last answered and, on a network error or an answer that may
+ * be different elsewhere (5xx, 408, 429), to the next one, each URL tried once per call. One {@link
+ * HttpClient}, so connections are reused. Bodies are JSON bytes the caller wrote.
+ */
+public final class BrokerHttp {
+
+  /** What a broker answered; {@code status} 0 means none could be reached. */
+  public record Answer(int status, String body, String url) {
+    public boolean ok() {
+      return status >= 200 && status < 300;
+    }
+
+    /** A network error, a 5xx, 408 or 429: the same request may succeed later or elsewhere. */
+    public boolean retryable() {
+      return status == 0 || status >= 500 || status == 408 || status == 429;
+    }
+
+    public String describe() {
+      return status == 0 ? "no answer from " + url + " (" + body + ")" : status + " " + body;
+    }
+  }
+
+  private final List<URI> baseUrls;
+  private final String authorization;
+  private final Duration requestTimeout;
+  private final HttpClient http;
+  private final AtomicInteger preferred = new AtomicInteger();
+
+  /**
+   * @param token a bearer token of the broker, or null
+   */
+  public BrokerHttp(
+      List<URI> baseUrls, String token, Duration connectTimeout, Duration requestTimeout) {
+    if (baseUrls.isEmpty()) {
+      throw new IllegalArgumentException("at least one broker URL is required");
+    }
+    this.baseUrls = List.copyOf(baseUrls);
+    this.authorization = token == null || token.isBlank() ? null : "Bearer " + token;
+    this.requestTimeout = requestTimeout;
+    // HTTP/1.1 explicitly: the default would offer an h2c upgrade on every new connection.
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  public List<URI> baseUrls() {
+    return baseUrls;
+  }
+
+  /** Sends {@code body} (JSON, or null for none) to {@code path} on the brokers, failing over. */
+  public Answer send(String method, String path, byte[] body) {
+    int start = preferred.get();
+    Answer last = null;
+    for (int i = 0; i < baseUrls.size(); i++) {
+      int index = (start + i) % baseUrls.size();
+      last = sendTo(baseUrls.get(index), method, path, body);
+      if (!last.retryable()) {
+        preferred.set(index);
+        return last;
+      }
+    }
+    preferred.set((start + 1) % baseUrls.size());
+    return last;
+  }
+
+  /** A path segment for a topic or group name: those are {@code [%a-zA-Z0-9_-]}. */
+  public static String segment(String name) {
+    return name.replace("%", "%25");
+  }
+
+  private Answer sendTo(URI base, String method, String path, byte[] body) {
+    String url = base.toString().replaceAll("/+$", "") + path;
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(requestTimeout)
+            .header("Accept", "application/json, application/problem+json");
+    if (body != null) {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    } else {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    try {
+      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body(), url);
+    } catch (IOException e) {
+      return new Answer(0, e.toString(), url);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(0, "interrupted", url);
+    }
+  }
+}
