@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * The barrier table (MySQL / MariaDB, InnoDB): one row per message, written by the local
- * transaction, from which a {@link BarrierTransactionChecker} answers check-backs without
- * application code.
+ * The barrier table (MySQL / MariaDB with InnoDB; H2 for development and tests): one row per
+ * message, written by the local transaction, from which a {@link BarrierTransactionChecker} answers
+ * check-backs without application code.
  *
  * <p>Write the row with {@link #insert} in the same transaction as the business change (or let
  * {@link #inTransaction} do it). It then exists exactly when that transaction committed. The DDL is
@@ -41,7 +41,6 @@ public final class BarrierTable {
   static final String ROLLBACK = "ROLLBACK";
 
   private static final Pattern NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,63}$");
-  private static final int DUPLICATE_KEY = 1062;
 
   private final String name;
   private final Clock clock;
@@ -104,7 +103,7 @@ public final class BarrierTable {
       ps.setObject(2, utcNow());
       ps.executeUpdate();
     } catch (SQLException e) {
-      if (e.getErrorCode() == DUPLICATE_KEY) {
+      if (BarrierDialect.of(connection).isDuplicateKey(e)) {
         throw new BarrierRolledBackException(messageId, e);
       }
       throw e;

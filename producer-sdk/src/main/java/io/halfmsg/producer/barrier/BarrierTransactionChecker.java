@@ -4,9 +4,7 @@ import io.halfmsg.api.CheckBackRequest;
 import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.api.TransactionState;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,13 +40,11 @@ public final class BarrierTransactionChecker implements TransactionChecker {
   public static final int DEFAULT_LOCK_WAIT_SECONDS = 3;
 
   private static final Logger log = LoggerFactory.getLogger(BarrierTransactionChecker.class);
-  private static final int LOCK_WAIT_TIMEOUT = 1205;
-  private static final int DEADLOCK = 1213;
   private static final int ATTEMPTS = 3;
 
   private final DataSource dataSource;
   private final BarrierTable table;
-  private final long lockWaitSeconds;
+  private final Duration lockWait;
 
   /** A checker on the default table, waiting up to {@value #DEFAULT_LOCK_WAIT_SECONDS} s. */
   public BarrierTransactionChecker(DataSource dataSource) {
@@ -58,17 +54,15 @@ public final class BarrierTransactionChecker implements TransactionChecker {
   /**
    * @param dataSource the database of the local transactions
    * @param table the barrier table they write
-   * @param lockWaitTimeout how long a check waits for an open local transaction; whole seconds, at
-   *     least 1 (InnoDB's unit). Keep it below the broker's {@code
+   * @param lockWaitTimeout how long a check waits for an open local transaction; on MySQL whole
+   *     seconds, at least 1 (InnoDB's unit), rounded up. Keep it below the broker's {@code
    *     halfmsg.check-back.request-timeout} (5 s), or the broker stops listening first.
    */
   public BarrierTransactionChecker(
       DataSource dataSource, BarrierTable table, Duration lockWaitTimeout) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.table = Objects.requireNonNull(table, "table");
-    long seconds =
-        (Objects.requireNonNull(lockWaitTimeout, "lockWaitTimeout").toMillis() + 999) / 1000;
-    this.lockWaitSeconds = Math.max(1, seconds);
+    this.lockWait = Objects.requireNonNull(lockWaitTimeout, "lockWaitTimeout");
   }
 
   @Override
@@ -97,7 +91,7 @@ public final class BarrierTransactionChecker implements TransactionChecker {
         if (state.isPresent()) {
           return answer(state.get());
         }
-        return decide(c, messageId);
+        return decide(c, BarrierDialect.of(c), messageId);
       } finally {
         if (!autoCommit) {
           BarrierTable.restoreAutoCommit(c, false);
@@ -108,9 +102,11 @@ public final class BarrierTransactionChecker implements TransactionChecker {
     }
   }
 
-  private TransactionState decide(Connection c, String messageId) throws SQLException {
-    long previousTimeout = lockWaitTimeout(c);
-    setLockWaitTimeout(c, lockWaitSeconds);
+  private TransactionState decide(Connection c, BarrierDialect dialect, String messageId)
+      throws SQLException {
+    // Restored afterwards because pooled connections carry session state to their next user.
+    long previousWait = dialect.lockWait(c);
+    dialect.setLockWait(c, dialect.lockWaitValue(lockWait));
     try {
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
         try {
@@ -123,22 +119,22 @@ public final class BarrierTransactionChecker implements TransactionChecker {
           }
           // Deleted between the two statements (a purge): look again.
         } catch (SQLException e) {
-          if (e.getErrorCode() == LOCK_WAIT_TIMEOUT) {
-            log.debug("Local transaction of {} still open after {} s", messageId, lockWaitSeconds);
+          if (dialect.isLockWaitTimeout(e)) {
+            log.debug("Local transaction of {} still open after {}", messageId, lockWait);
             return TransactionState.UNKNOWN;
           }
-          if (e.getErrorCode() != DEADLOCK) {
+          if (!dialect.isDeadlock(e)) {
             throw e;
           }
           // Two checks of one message waited on the same open transaction; when it rolled back,
-          // both got the shared lock and both wanted the exclusive one. InnoDB picked this one as
-          // the victim; the other has decided, so the next attempt reads its answer.
+          // both got the shared lock and both wanted the exclusive one. The database picked this
+          // one as the victim; the other has decided, so the next attempt reads its answer.
           log.debug("Deadlock checking {}; attempt {}", messageId, attempt);
         }
       }
       return TransactionState.UNKNOWN;
     } finally {
-      setLockWaitTimeout(c, previousTimeout);
+      dialect.setLockWait(c, previousWait);
     }
   }
 
@@ -150,24 +146,8 @@ public final class BarrierTransactionChecker implements TransactionChecker {
     };
   }
 
-  private static long lockWaitTimeout(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT @@SESSION.innodb_lock_wait_timeout")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  // The session variable, not a per-statement hint: MySQL has no SET STATEMENT. It is restored
-  // afterwards because pooled connections carry session state to their next user.
-  private static void setLockWaitTimeout(Connection c, long seconds) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("SET SESSION innodb_lock_wait_timeout = " + seconds);
-    }
-  }
-
   @Override
   public String toString() {
-    return "BarrierTransactionChecker[" + table.name() + ", lockWait=" + lockWaitSeconds + "s]";
+    return "BarrierTransactionChecker[" + table.name() + ", lockWait=" + lockWait + "]";
   }
 }

@@ -9,11 +9,8 @@ import io.halfmsg.api.MessageIds;
 import io.halfmsg.api.TransactionState;
 import io.halfmsg.producer.Message;
 import io.halfmsg.producer.testing.ProducerDatabase;
-import io.halfmsg.testsupport.db.TestDatabase;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,31 +21,39 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * The barrier's insert-if-absent answers on the real MariaDB, including the races with a local
- * transaction that is still open.
+ * The barrier's insert-if-absent answers, including the races with a local transaction that is
+ * still open, on each database the barrier supports (see the subclasses).
  */
-class BarrierTransactionCheckerTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BarrierTransactionCheckerTest {
 
-  @RegisterExtension static TestDatabase db = new TestDatabase();
+  ProducerDatabase app;
+  BarrierTransactionChecker checker;
 
-  static ProducerDatabase app;
-  static BarrierTransactionChecker checker;
+  ExecutorService threads;
 
-  final ExecutorService threads = Executors.newCachedThreadPool();
+  /** The producer application's database these tests run on. */
+  abstract ProducerDatabase openDatabase() throws SQLException;
 
   @BeforeAll
-  static void setUp() throws SQLException {
-    app = new ProducerDatabase(db);
+  void setUp() throws SQLException {
+    app = openDatabase();
     checker = new BarrierTransactionChecker(app.dataSource());
   }
 
   @AfterAll
-  static void tearDown() {
+  void tearDown() {
     app.close();
+  }
+
+  @BeforeEach
+  void startThreads() {
+    threads = Executors.newCachedThreadPool();
   }
 
   @AfterEach
@@ -89,8 +94,8 @@ class BarrierTransactionCheckerTest {
               BarrierRolledBackException.class,
               e -> {
                 assertThat(e.messageId()).isEqualTo(id);
-                assertThat(e.getSQLState()).isEqualTo("23000");
-                assertThat(e.getErrorCode()).isEqualTo(1062);
+                assertThat(e.getSQLState()).isEqualTo(duplicateKeySqlState());
+                assertThat(e.getErrorCode()).isEqualTo(duplicateKeyErrorCode());
               });
       c.rollback();
     }
@@ -143,7 +148,7 @@ class BarrierTransactionCheckerTest {
       for (int i = 0; i < 4; i++) {
         answers.add(checkInBackground(id));
       }
-      await("all four wait for the row lock").until(() -> lockWaits() == 4);
+      await("all four wait for the row lock").until(() -> app.lockWaiters() == 4);
 
       c.rollback();
     }
@@ -172,17 +177,16 @@ class BarrierTransactionCheckerTest {
 
   @Test
   void theSessionLockWaitTimeoutOfThePooledConnectionIsRestored() throws Exception {
-    try (HikariDataSource single = new HikariDataSource()) {
-      single.setJdbcUrl(db.jdbcUrl());
-      single.setUsername(db.user());
-      single.setPassword(db.password());
-      single.setMaximumPoolSize(1);
-      long before = lockWaitTimeout(single);
-      assertThat(before).isNotEqualTo(BarrierTransactionChecker.DEFAULT_LOCK_WAIT_SECONDS);
+    try (HikariDataSource single = app.pool(1)) {
+      long before = app.sessionLockWait(single);
+      assertThat(before)
+          .isNotIn(
+              (long) BarrierTransactionChecker.DEFAULT_LOCK_WAIT_SECONDS,
+              BarrierTransactionChecker.DEFAULT_LOCK_WAIT_SECONDS * 1000L);
 
       new BarrierTransactionChecker(single).check(MessageIds.newId());
 
-      assertThat(lockWaitTimeout(single)).isEqualTo(before);
+      assertThat(app.sessionLockWait(single)).isEqualTo(before);
     }
   }
 
@@ -251,31 +255,13 @@ class BarrierTransactionCheckerTest {
     return CompletableFuture.supplyAsync(() -> checker.check(id), threads);
   }
 
-  private static Connection begin() throws SQLException {
+  abstract String duplicateKeySqlState();
+
+  abstract int duplicateKeyErrorCode();
+
+  private Connection begin() throws SQLException {
     Connection c = app.dataSource().getConnection();
     c.setAutoCommit(false);
     return c;
-  }
-
-  private static int lockWaits() throws SQLException {
-    try (Connection c = app.dataSource().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT COUNT(*) FROM information_schema.INNODB_TRX t"
-                    + " JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"
-                    + " WHERE t.trx_state = 'LOCK WAIT' AND p.DB = DATABASE()")) {
-      rs.next();
-      return rs.getInt(1);
-    }
-  }
-
-  private static long lockWaitTimeout(HikariDataSource ds) throws SQLException {
-    try (Connection c = ds.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT @@SESSION.innodb_lock_wait_timeout")) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 }

@@ -9,23 +9,42 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The producer application's own database: a pool, the barrier table and a business table, {@code
- * t_order(order_no, message_id)}.
+ * The producer application's own database — MariaDB (a {@link TestDatabase}) or an in-memory H2 in
+ * MySQL mode: a pool, the barrier table and a business table, {@code t_order(order_no,
+ * message_id)}.
  */
 public final class ProducerDatabase implements AutoCloseable {
 
+  private final String jdbcUrl;
+  private final String user;
+  private final String password;
+  private final boolean h2;
   private final HikariDataSource dataSource;
   private final BarrierTable barrier = new BarrierTable();
 
   public ProducerDatabase(TestDatabase db) throws SQLException {
-    dataSource = new HikariDataSource();
-    dataSource.setJdbcUrl(db.jdbcUrl());
-    dataSource.setUsername(db.user());
-    dataSource.setPassword(db.password());
-    dataSource.setMaximumPoolSize(10);
-    dataSource.setPoolName("producer-app");
+    this(db.jdbcUrl(), db.user(), db.password());
+  }
+
+  /** A fresh in-memory H2 database in MySQL mode, as the standalone demo runs its services on. */
+  public static ProducerDatabase h2() throws SQLException {
+    return new ProducerDatabase(
+        "jdbc:h2:mem:producer-"
+            + UUID.randomUUID()
+            + ";DB_CLOSE_DELAY=-1;MODE=MySQL;DATABASE_TO_LOWER=TRUE",
+        "sa",
+        "");
+  }
+
+  private ProducerDatabase(String jdbcUrl, String user, String password) throws SQLException {
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
+    this.h2 = jdbcUrl.startsWith("jdbc:h2:");
+    dataSource = pool(10);
     barrier.create(dataSource);
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
@@ -37,6 +56,28 @@ public final class ProducerDatabase implements AutoCloseable {
 
   public HikariDataSource dataSource() {
     return dataSource;
+  }
+
+  /** Another pool on the same database. */
+  public HikariDataSource pool(int size) {
+    HikariDataSource pool = new HikariDataSource();
+    pool.setJdbcUrl(jdbcUrl);
+    pool.setUsername(user);
+    pool.setPassword(password);
+    pool.setMaximumPoolSize(size);
+    pool.setPoolName("producer-app");
+    return pool;
+  }
+
+  /** The session's lock wait setting on a connection of {@code pool}, in the database's unit. */
+  public long sessionLockWait(HikariDataSource pool) throws SQLException {
+    String sql = h2 ? "SELECT LOCK_TIMEOUT()" : "SELECT @@SESSION.innodb_lock_wait_timeout";
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   public BarrierTable barrier() {
@@ -78,15 +119,27 @@ public final class ProducerDatabase implements AutoCloseable {
 
   /** Whether some transaction of this database is waiting for a row lock right now. */
   public boolean someoneWaitsForALock() throws SQLException {
+    return lockWaiters() > 0;
+  }
+
+  /**
+   * How many transactions of this database are waiting for a row lock right now. H2 does not show
+   * row-lock waits, so there: how many sessions are inside a barrier marker insert (the statement
+   * that waits).
+   */
+  public int lockWaiters() throws SQLException {
+    String sql =
+        h2
+            ? "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS"
+                + " WHERE EXECUTING_STATEMENT LIKE 'INSERT IGNORE INTO %'"
+            : "SELECT COUNT(*) FROM information_schema.INNODB_TRX t"
+                + " JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"
+                + " WHERE t.trx_state = 'LOCK WAIT' AND p.DB = DATABASE()";
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT COUNT(*) FROM information_schema.INNODB_TRX t"
-                    + " JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"
-                    + " WHERE t.trx_state = 'LOCK WAIT' AND p.DB = DATABASE()")) {
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
-      return rs.getInt(1) > 0;
+      return rs.getInt(1);
     }
   }
 
