@@ -1,19 +1,28 @@
 package io.halfmsg.standalone;
 
+import io.halfmsg.standalone.demo.DemoCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * {@code java -jar halfmsg-standalone.jar}: the broker, its store and RocketMQ in one process, with
  * data kept under {@code ./.halfmsg-standalone}. Arguments: {@code --in-memory} keeps nothing;
  * {@code --data-dir=DIR}, {@code --namesrv-port=N}, {@code --rocketmq-broker-port=N}; every other
  * {@code --name=value} is a broker property (e.g. {@code --server.port=18080}).
+ *
+ * <p>{@code java -jar halfmsg-standalone.jar demo [options]} runs the demo instead: see {@link
+ * DemoCommand}.
  */
 public final class StandaloneBroker {
 
   private StandaloneBroker() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("demo")) {
+      DemoCommand.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     StandaloneOptions options = parse(args);
     StandaloneStack stack = StandaloneStack.start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "halfmsg-standalone-shutdown"));
