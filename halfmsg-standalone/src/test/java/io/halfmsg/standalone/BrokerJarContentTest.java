@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class BrokerJarContentTest {
 
   @Test
-  void productionJarHasNoEmbeddedStoreOrRocketMq() throws IOException {
+  void productionJarHasNoEmbeddedStoreRocketMqOrDemo() throws IOException {
     List<String> entries;
     try (JarFile jar = new JarFile(RepoFiles.brokerJar().toFile())) {
       entries = jar.stream().map(ZipEntry::getName).toList();
@@ -31,7 +31,9 @@ class BrokerJarContentTest {
                     || name.startsWith("BOOT-INF/lib/rocketmq-namesrv-")
                     || name.startsWith("BOOT-INF/lib/rocketmq-store-")
                     || name.startsWith("BOOT-INF/lib/embedded-rocketmq-")
-                    || name.startsWith("BOOT-INF/lib/test-support-"))
+                    || name.startsWith("BOOT-INF/lib/test-support-")
+                    || name.startsWith("BOOT-INF/lib/demo-order-repo-")
+                    || name.startsWith("BOOT-INF/lib/commons-logging-"))
         .isEmpty();
   }
 
