@@ -32,6 +32,7 @@ final class DedupeTable {
 
   private final String name;
   private final String insert;
+  private final String purge;
 
   DedupeTable(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -46,6 +47,7 @@ final class DedupeTable {
         "INSERT IGNORE INTO "
             + name
             + " (consumer_group, message_id, consumed_at) VALUES (?, ?, ?)";
+    this.purge = "DELETE FROM " + name + " WHERE consumer_group = ? AND consumed_at < ? LIMIT ?";
   }
 
   String name() {
@@ -63,9 +65,23 @@ final class DedupeTable {
       // DATETIME has no zone: UTC wall-clock time, whatever the JVM and session zones are. As text,
       // because Connector/J drops the microseconds of temporal parameters when the server calls
       // itself 5.5.5, as MariaDB before 11 does.
-      ps.setString(3, UTC_MICROS.format(LocalDateTime.ofInstant(now, ZoneOffset.UTC)));
+      ps.setString(3, utc(now));
       return ps.executeUpdate() == 1;
     }
+  }
+
+  /** Deletes up to {@code limit} rows of the group consumed before {@code before}. */
+  int purge(Connection c, String consumerGroup, Instant before, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(purge)) {
+      ps.setString(1, consumerGroup);
+      ps.setString(2, utc(before));
+      ps.setInt(3, limit);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static String utc(Instant instant) {
+    return UTC_MICROS.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
   }
 
   /** Creates the table if it does not exist, with the shipped MySQL DDL. */

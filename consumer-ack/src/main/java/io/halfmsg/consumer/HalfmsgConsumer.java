@@ -97,6 +97,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
   private final DedupeTable dedupe;
   private final Acks acks;
   private final MessageProcessor processor;
+  private final DedupePurger purger;
   private DefaultMQPushConsumer pushConsumer;
   private boolean started;
   private boolean closed;
@@ -128,6 +129,16 @@ public final class HalfmsgConsumer implements AutoCloseable {
     this.processor =
         new MessageProcessor(
             b.consumerGroup, subs, b.transactions, dedupe, payloads, acks, b.clock);
+    this.purger =
+        b.dedupeRetention == null
+            ? null
+            : new DedupePurger(
+                b.transactions,
+                dedupe,
+                b.consumerGroup,
+                b.dedupeRetention,
+                b.dedupePurgeInterval,
+                b.clock);
   }
 
   /** A builder; {@code brokerUrls}, {@code namesrvAddr}, {@code consumerGroup}, a data source. */
@@ -153,6 +164,9 @@ public final class HalfmsgConsumer implements AutoCloseable {
     started = true;
     prepareDedupeTable();
     registerSubscription();
+    if (purger != null) {
+      purger.start();
+    }
     acks.start();
     try {
       pushConsumer =
@@ -187,6 +201,9 @@ public final class HalfmsgConsumer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (purger != null) {
+      purger.close();
+    }
     if (pushConsumer != null) {
       pushConsumer.shutdown();
     }
@@ -277,6 +294,8 @@ public final class HalfmsgConsumer implements AutoCloseable {
     private Integer maxAttempts;
     private String dedupeTable = DedupeTable.DEFAULT_NAME;
     private boolean autoCreateDedupeTable;
+    private Duration dedupeRetention;
+    private Duration dedupePurgeInterval = Duration.ofHours(1);
     private int ackBatchSize = 200;
     private Duration ackMaxDelay = Duration.ofMillis(20);
     private int ackQueueCapacity = 10_000;
@@ -414,6 +433,31 @@ public final class HalfmsgConsumer implements AutoCloseable {
      */
     public Builder autoCreateDedupeTable(boolean autoCreate) {
       this.autoCreateDedupeTable = autoCreate;
+      return this;
+    }
+
+    /**
+     * Deletes this group's dedupe rows older than {@code retention}, every purge interval, while
+     * the consumer runs. Default: never (rows are kept). A row must outlive every redelivery of its
+     * message: keep well beyond the broker's redelivery window (about 9 h with its defaults), and
+     * beyond the time an operator may take to replay a DEAD delivery — a message that was applied
+     * but whose acks never reached the broker is applied again if replayed after its row is gone.
+     */
+    public Builder dedupeRetention(Duration retention) {
+      if (retention != null && (retention.isNegative() || retention.isZero())) {
+        throw new IllegalArgumentException("dedupeRetention must be positive, not " + retention);
+      }
+      this.dedupeRetention = retention;
+      return this;
+    }
+
+    /** How often old dedupe rows are deleted when a retention is set; default 1 h. */
+    public Builder dedupePurgeInterval(Duration interval) {
+      if (Objects.requireNonNull(interval, "dedupePurgeInterval").isNegative()
+          || interval.isZero()) {
+        throw new IllegalArgumentException("dedupePurgeInterval must be positive");
+      }
+      this.dedupePurgeInterval = interval;
       return this;
     }
 

@@ -19,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts sends before a delivery is DEAD; unset means the broker's default (16)
  * @param dedupeTable name of the dedupe table
  * @param autoCreateDedupeTable whether to create the dedupe table at start-up if it is missing
+ * @param dedupeRetention delete the group's dedupe rows older than this; unset keeps them forever.
+ *     Keep well beyond the broker's redelivery window and the time a DEAD delivery may wait for a
+ *     replay
+ * @param dedupePurgeInterval how often old dedupe rows are deleted when a retention is set
  * @param consumeThreads messages handled in parallel per consumer group
  * @param shutdownTimeout how long shutdown waits for running handlers, then for the last acks
  * @param requestTimeout timeout of one HTTP request to the broker
@@ -35,6 +39,8 @@ public record HalfmsgConsumerProperties(
     Integer maxAttempts,
     @DefaultValue("halfmsg_consumed") String dedupeTable,
     @DefaultValue("false") boolean autoCreateDedupeTable,
+    Duration dedupeRetention,
+    @DefaultValue("1h") Duration dedupePurgeInterval,
     @DefaultValue("20") int consumeThreads,
     @DefaultValue("10s") Duration shutdownTimeout,
     @DefaultValue("5s") Duration requestTimeout,

@@ -92,6 +92,8 @@ final class ListenerContainer implements SmartLifecycle {
             .objectMapper(json)
             .dedupeTable(p.dedupeTable())
             .autoCreateDedupeTable(p.autoCreateDedupeTable())
+            .dedupeRetention(p.dedupeRetention())
+            .dedupePurgeInterval(p.dedupePurgeInterval())
             .consumeThreads(p.consumeThreads())
             .shutdownTimeout(p.shutdownTimeout())
             .requestTimeout(p.requestTimeout())

@@ -5,10 +5,12 @@ import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.producer.CheckBackHandler;
 import io.halfmsg.producer.CheckBackServer;
 import io.halfmsg.producer.HalfmsgProducer;
+import io.halfmsg.producer.barrier.BarrierPurger;
 import io.halfmsg.producer.barrier.BarrierTable;
 import io.halfmsg.producer.barrier.BarrierTransactionChecker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -103,6 +105,19 @@ public class HalfmsgProducerAutoConfiguration {
         HalfmsgProducerProperties properties, DataSource dataSource, BarrierTable table) {
       return new BarrierTransactionChecker(
           dataSource, table, properties.barrier().lockWaitTimeout());
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(
+        name = "halfmsg.producer.barrier.purge.enabled",
+        havingValue = "true",
+        matchIfMissing = true)
+    BarrierPurger halfmsgBarrierPurger(
+        HalfmsgProducerProperties properties, DataSource dataSource, BarrierTable table) {
+      HalfmsgProducerProperties.Purge purge = properties.barrier().purge();
+      return new BarrierPurger(
+          dataSource, table, purge.retention(), purge.interval(), Clock.systemUTC());
     }
 
     @Bean

@@ -103,9 +103,24 @@ public record HalfmsgProducerProperties(
    * @param lockWaitTimeout How long a check-back waits for a local transaction that is still open
    *     before answering UNKNOWN. Whole seconds; keep it below the broker's check-back request
    *     timeout.
+   * @param purge Deleting rows the broker can no longer ask about.
    */
   public record Barrier(
       @DefaultValue("halfmsg_barrier") String table,
       @DefaultValue("false") boolean autoCreate,
-      @DefaultValue("3s") Duration lockWaitTimeout) {}
+      @DefaultValue("3s") Duration lockWaitTimeout,
+      @DefaultValue Purge purge) {}
+
+  /**
+   * Deleting old barrier rows ({@code BarrierPurger}).
+   *
+   * @param enabled Whether each producer instance deletes old rows of the barrier table.
+   * @param retention How long rows are kept. The broker's check-backs end about 7 hours after a
+   *     prepare with its default policies; keep well beyond its check-back window.
+   * @param interval How often old rows are deleted.
+   */
+  public record Purge(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("7d") Duration retention,
+      @DefaultValue("1h") Duration interval) {}
 }

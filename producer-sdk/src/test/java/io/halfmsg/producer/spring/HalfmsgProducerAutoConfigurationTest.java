@@ -6,6 +6,7 @@ import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.api.TransactionState;
 import io.halfmsg.producer.CheckBackServer;
 import io.halfmsg.producer.HalfmsgProducer;
+import io.halfmsg.producer.barrier.BarrierPurger;
 import io.halfmsg.producer.barrier.BarrierTransactionChecker;
 import io.halfmsg.testsupport.db.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,26 @@ class HalfmsgProducerAutoConfigurationTest {
               assertThat(context).hasSingleBean(HalfmsgTemplate.class);
               assertThat(context).hasSingleBean(BarrierTransactionChecker.class);
               assertThat(context).hasSingleBean(CheckBackServer.class);
+              assertThat(context.getBean(BarrierPurger.class))
+                  .hasToString("BarrierPurger[halfmsg_barrier, retention=PT168H]");
             });
+  }
+
+  @Test
+  void theBarrierPurgeFollowsItsPropertiesAndCanBeSwitchedOff() {
+    withDatabase()
+        .withPropertyValues(
+            "halfmsg.producer.barrier.auto-create=true",
+            "halfmsg.producer.barrier.purge.retention=3d")
+        .run(
+            context ->
+                assertThat(context.getBean(BarrierPurger.class))
+                    .hasToString("BarrierPurger[halfmsg_barrier, retention=PT72H]"));
+    withDatabase()
+        .withPropertyValues(
+            "halfmsg.producer.barrier.auto-create=true",
+            "halfmsg.producer.barrier.purge.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(BarrierPurger.class));
   }
 
   @Test
