@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.SubscriptionRequest;
 import io.halfmsg.api.client.BrokerHttp;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.time.Clock;
@@ -167,6 +168,9 @@ public final class HalfmsgConsumer implements AutoCloseable {
     if (purger != null) {
       purger.start();
     }
+    if (settings.meterRegistry != null) {
+      MicrometerConsumerMetrics.bind(settings.meterRegistry, this);
+    }
     acks.start();
     try {
       pushConsumer =
@@ -296,6 +300,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
     private boolean autoCreateDedupeTable;
     private Duration dedupeRetention;
     private Duration dedupePurgeInterval = Duration.ofHours(1);
+    private MeterRegistry meterRegistry;
     private int ackBatchSize = 200;
     private Duration ackMaxDelay = Duration.ofMillis(20);
     private int ackQueueCapacity = 10_000;
@@ -448,6 +453,17 @@ public final class HalfmsgConsumer implements AutoCloseable {
         throw new IllegalArgumentException("dedupeRetention must be positive, not " + retention);
       }
       this.dedupeRetention = retention;
+      return this;
+    }
+
+    /**
+     * Publishes the consumer's {@link ConsumerStats} to {@code registry} from {@link
+     * HalfmsgConsumer#start()}: {@code halfmsg.consumer.messages} and {@code halfmsg.consumer.acks}
+     * (tagged {@code group} and {@code outcome}), {@code halfmsg.consumer.acks.pending}. Needs
+     * micrometer-core on the class path.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.halfmsg.consumer.spring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,6 +13,7 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -48,13 +50,25 @@ public class HalfmsgConsumerAutoConfiguration {
       Environment environment,
       ObjectProvider<DataSource> dataSource,
       ObjectProvider<PlatformTransactionManager> transactionManager,
-      ObjectProvider<ObjectMapper> objectMapper) {
+      ObjectProvider<ObjectMapper> objectMapper,
+      ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers) {
     return new ListenerContainer(
         halfmsgListenerMethods,
         properties,
         environment,
         dataSource,
         transactionManager,
-        objectMapper);
+        objectMapper,
+        customizers);
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  static class Metrics {
+    @Bean
+    HalfmsgConsumerBuilderCustomizer halfmsgConsumerMetrics(
+        ObjectProvider<MeterRegistry> registry) {
+      return builder -> registry.ifAvailable(builder::meterRegistry);
+    }
   }
 }

@@ -26,6 +26,7 @@ final class ListenerContainer implements SmartLifecycle {
   private final ObjectProvider<DataSource> dataSource;
   private final ObjectProvider<PlatformTransactionManager> transactionManager;
   private final ObjectProvider<ObjectMapper> objectMapper;
+  private final ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers;
   private final List<HalfmsgConsumer> consumers = new ArrayList<>();
   private volatile boolean running;
 
@@ -35,13 +36,15 @@ final class ListenerContainer implements SmartLifecycle {
       Environment environment,
       ObjectProvider<DataSource> dataSource,
       ObjectProvider<PlatformTransactionManager> transactionManager,
-      ObjectProvider<ObjectMapper> objectMapper) {
+      ObjectProvider<ObjectMapper> objectMapper,
+      ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers) {
     this.methods = methods;
     this.properties = properties;
     this.environment = environment;
     this.dataSource = dataSource;
     this.transactionManager = transactionManager;
     this.objectMapper = objectMapper;
+    this.customizers = customizers;
   }
 
   @Override
@@ -119,6 +122,7 @@ final class ListenerContainer implements SmartLifecycle {
             "@HalfmsgListener " + invoker + " (bean " + e.beanName() + "): " + ex.getMessage(), ex);
       }
     }
+    customizers.orderedStream().forEach(c -> c.customize(b));
     return b.build();
   }
 

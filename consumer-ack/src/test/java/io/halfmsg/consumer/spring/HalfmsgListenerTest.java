@@ -11,6 +11,7 @@ import io.halfmsg.consumer.spring.stockapp.StockApplication;
 import io.halfmsg.consumer.spring.stockapp.StockListener;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -83,6 +84,20 @@ class HalfmsgListenerTest {
                     "SELECT amount FROM stock_deduction WHERE message_id = ?", Integer.class, id))
         .isEqualTo(3);
     assertThat(dedupeRows(id)).isEqualTo(1);
+    MeterRegistry meters = app.getBean(MeterRegistry.class);
+    assertThat(meters.get("halfmsg.consumer.messages").tags("group", group, "outcome", "handled"))
+        .satisfies(m -> assertThat(m.functionCounter().count()).isGreaterThanOrEqualTo(1));
+    waiting()
+        .until(
+            () ->
+                meters
+                        .get("halfmsg.consumer.acks")
+                        .tags("group", group, "outcome", "sent")
+                        .functionCounter()
+                        .count()
+                    >= 1);
+    assertThat(meters.get("halfmsg.consumer.acks.pending").tag("group", group).gauge().value())
+        .isNotNegative();
   }
 
   @Test
