@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,27 +58,33 @@ class CheckBackClient {
    * @throws InterruptedException when the instance is shutting down: apply nothing, the lease
    *     brings the message back
    */
-  TransactionState check(DueMessage m, List<String> endpoints) throws InterruptedException {
+  CheckBackAnswer check(DueMessage m, List<String> endpoints) throws InterruptedException {
     Optional<RequestSigner> signer = secrets.signerFor(m.producerGroup());
-    if (endpoints.isEmpty() || signer.isEmpty()) {
-      log.debug("No live endpoint or no secret for group {}", m.producerGroup());
-      return TransactionState.UNKNOWN;
+    if (signer.isEmpty()) {
+      log.debug("No check-back secret for group {}", m.producerGroup());
+      return CheckBackAnswer.unknown("no check-back secret configured for the producer group");
+    }
+    if (endpoints.isEmpty()) {
+      log.debug("No live endpoint for group {}", m.producerGroup());
+      return CheckBackAnswer.unknown("no live check-back endpoint of the producer group");
     }
     byte[] body = requestBody(m);
     int start = Math.floorMod(spread.getAndIncrement(), endpoints.size());
     int tries = Math.min(endpoints.size(), MAX_ENDPOINTS_TRIED);
+    List<String> failures = new ArrayList<>();
     for (int i = 0; i < tries; i++) {
       String url = endpoints.get((start + i) % endpoints.size());
       try {
         return call(url, body, signer.get().sign(body));
       } catch (IOException e) {
         log.debug("Check-back of {} at {} failed: {}", m.messageId(), url, e.toString());
+        failures.add(url + ": " + e);
       }
     }
-    return TransactionState.UNKNOWN;
+    return CheckBackAnswer.unknown("no answer (" + String.join("; ", failures) + ")");
   }
 
-  private TransactionState call(String url, byte[] body, RequestSignature signature)
+  private CheckBackAnswer call(String url, byte[] body, RequestSignature signature)
       throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url))
@@ -91,9 +98,13 @@ class CheckBackClient {
         http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = response.body()) {
       byte[] answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
-      return answer.length > MAX_ANSWER_BYTES
-          ? TransactionState.UNKNOWN
-          : CheckBackAnswerParser.parse(response.statusCode(), answer);
+      if (answer.length > MAX_ANSWER_BYTES) {
+        return CheckBackAnswer.unknown(url + " answered more than " + MAX_ANSWER_BYTES + " bytes");
+      }
+      TransactionState state = CheckBackAnswerParser.parse(response.statusCode(), answer);
+      String detail =
+          response.statusCode() == 200 ? url : url + " answered HTTP " + response.statusCode();
+      return new CheckBackAnswer(state, detail);
     }
   }
 

@@ -2,6 +2,7 @@ package io.halfmsg.broker.checkback;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.broker.history.MessageHistory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -23,6 +24,7 @@ class CheckBackOutcomes {
   private static final Logger log = LoggerFactory.getLogger(CheckBackOutcomes.class);
 
   private final CheckBackRepository repository;
+  private final MessageHistory history;
   private final CheckBackProperties properties;
   private final Clock clock;
   private final Map<TransactionState, Counter> answers = new EnumMap<>(TransactionState.class);
@@ -31,10 +33,12 @@ class CheckBackOutcomes {
 
   CheckBackOutcomes(
       CheckBackRepository repository,
+      MessageHistory history,
       CheckBackProperties properties,
       Clock clock,
       MeterRegistry meters) {
     this.repository = repository;
+    this.history = history;
     this.properties = properties;
     this.clock = clock;
     for (TransactionState s : TransactionState.values()) {
@@ -55,7 +59,8 @@ class CheckBackOutcomes {
             .register(meters);
   }
 
-  void apply(DueMessage m, TransactionState answer) {
+  void apply(DueMessage m, CheckBackAnswer checkBack) {
+    TransactionState answer = checkBack.state();
     answers.get(answer).increment();
     Instant now = clock.instant();
     int checks = m.checkCount() + 1;
@@ -73,6 +78,25 @@ class CheckBackOutcomes {
       // took over: their outcome stands.
       superseded.increment();
       log.debug("Check-back answer {} for {} superseded", answer, m.messageId());
+      return;
+    }
+    history.record(
+        m.messageId(),
+        now,
+        MessageHistory.CHECK_BACK,
+        null,
+        "check " + checks + ": " + answer + " (" + checkBack.detail() + ")");
+    if (answer == TransactionState.UNKNOWN && checks >= properties.maxChecks()) {
+      history.record(
+          m.messageId(),
+          now,
+          MessageHistory.PARKED,
+          null,
+          "after "
+              + checks
+              + " undecided check-backs; resolve with POST /api/v1/messages/"
+              + m.messageId()
+              + "/resolve");
     }
   }
 

@@ -1,6 +1,5 @@
 package io.halfmsg.broker.checkback;
 
-import io.halfmsg.api.TransactionState;
 import io.halfmsg.broker.endpoint.EndpointRegistry;
 import io.halfmsg.broker.scan.ClaimingScanner;
 import java.time.Clock;
@@ -64,7 +63,7 @@ class CheckBackScanner extends ClaimingScanner<DueCheck> {
 
   @Override
   protected void process(DueCheck check) throws InterruptedException {
-    TransactionState answer = client.check(check.message(), check.endpoints());
+    CheckBackAnswer answer = client.check(check.message(), check.endpoints());
     if (isRunning()) {
       outcomes.apply(check.message(), answer);
     }

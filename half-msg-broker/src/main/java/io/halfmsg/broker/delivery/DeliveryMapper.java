@@ -1,6 +1,7 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.AckRequest;
+import io.halfmsg.broker.history.MessageHistory;
 import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
@@ -42,9 +43,11 @@ interface DeliveryMapper {
       @Param("consumerGroup") String consumerGroup,
       @Param("now") Instant now);
 
-  int replayDead(
+  List<MessageHistory.Delivery> lockDead(
       @Param("consumerGroup") String consumerGroup,
       @Param("topic") String topic,
-      @Param("now") Instant now,
       @Param("limit") int limit);
+
+  int replayAll(
+      @Param("deliveries") List<MessageHistory.Delivery> deliveries, @Param("now") Instant now);
 }

@@ -1,6 +1,7 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.AckRequest;
+import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.micrometer.core.instrument.Counter;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Acks from consumer groups, operator replays, and the deliveries shown with a message. */
 @Service
@@ -16,11 +18,20 @@ public class DeliveryService {
   private static final int REPLAY_BATCH = 500;
 
   private final DeliveryMapper mapper;
+  private final MessageHistory history;
+  private final TransactionTemplate transaction;
   private final Clock clock;
   private final Counter acked;
 
-  DeliveryService(DeliveryMapper mapper, Clock clock, MeterRegistry meters) {
+  DeliveryService(
+      DeliveryMapper mapper,
+      MessageHistory history,
+      TransactionTemplate transaction,
+      Clock clock,
+      MeterRegistry meters) {
     this.mapper = mapper;
+    this.history = history;
+    this.transaction = transaction;
     this.clock = clock;
     this.acked =
         Counter.builder("halfmsg.deliveries.acked")
@@ -42,6 +53,7 @@ public class DeliveryService {
   /** Sends a DEAD delivery again, with a fresh count of attempts. */
   void replayOne(String messageId, String consumerGroup) {
     if (mapper.replayOne(messageId, consumerGroup, clock.instant()) == 1) {
+      history.record(messageId, MessageHistory.REPLAYED, consumerGroup, "by an operator");
       return;
     }
     String state = mapper.findState(messageId, consumerGroup);
@@ -59,7 +71,18 @@ public class DeliveryService {
     int total = 0;
     int n;
     do {
-      n = mapper.replayDead(consumerGroup, topic, clock.instant(), REPLAY_BATCH);
+      n =
+          transaction.execute(
+              status -> {
+                List<MessageHistory.Delivery> dead =
+                    mapper.lockDead(consumerGroup, topic, REPLAY_BATCH);
+                if (dead.isEmpty()) {
+                  return 0;
+                }
+                mapper.replayAll(dead, clock.instant());
+                history.recordAll(dead, MessageHistory.REPLAYED, "by an operator, with others");
+                return dead.size();
+              });
       total += n;
     } while (n == REPLAY_BATCH);
     return total;

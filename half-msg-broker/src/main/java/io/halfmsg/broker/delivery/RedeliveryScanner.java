@@ -1,5 +1,6 @@
 package io.halfmsg.broker.delivery;
 
+import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.message.MessageRepository;
 import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.broker.rocketmq.RocketMqSender;
@@ -28,6 +29,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
   private static final int MAX_ERROR_LENGTH = 500;
 
   private final DeliveryMapper mapper;
+  private final MessageHistory history;
   private final MessageRepository messages;
   private final RocketMqSender sender;
   private final TransactionTemplate transaction;
@@ -38,6 +40,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
 
   RedeliveryScanner(
       DeliveryMapper mapper,
+      MessageHistory history,
       MessageRepository messages,
       RocketMqSender sender,
       TransactionTemplate transaction,
@@ -52,6 +55,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
             properties.concurrency(),
             properties.enabled() && sender.enabled()));
     this.mapper = mapper;
+    this.history = history;
     this.messages = messages;
     this.sender = sender;
     this.transaction = transaction;
@@ -92,6 +96,11 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
             d.messageId(),
             d.consumerGroup(),
             d.attempts());
+        history.record(
+            d.messageId(),
+            MessageHistory.DEAD,
+            d.consumerGroup(),
+            "after " + d.attempts() + " attempts without an ack");
       }
       return;
     }

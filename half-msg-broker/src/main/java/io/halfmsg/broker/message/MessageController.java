@@ -4,6 +4,7 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.broker.delivery.DeliveryService;
+import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.web.Violations;
 import java.net.URI;
 import org.springframework.http.MediaType;
@@ -22,12 +23,17 @@ class MessageController {
   private final MessageService service;
   private final MessageRequestValidator validator;
   private final DeliveryService deliveries;
+  private final MessageHistory history;
 
   MessageController(
-      MessageService service, MessageRequestValidator validator, DeliveryService deliveries) {
+      MessageService service,
+      MessageRequestValidator validator,
+      DeliveryService deliveries,
+      MessageHistory history) {
     this.service = service;
     this.validator = validator;
     this.deliveries = deliveries;
+    this.history = history;
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -70,6 +76,9 @@ class MessageController {
 
   @GetMapping("/{messageId}")
   MessageView get(@PathVariable String messageId) {
-    return MessageView.of(service.get(messageId), deliveries.deliveriesOf(messageId));
+    return MessageView.of(
+        service.get(messageId),
+        deliveries.deliveriesOf(messageId),
+        history.storedEventsOf(messageId));
   }
 }

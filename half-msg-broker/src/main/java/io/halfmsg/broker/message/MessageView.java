@@ -3,9 +3,12 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.broker.delivery.DeliveryView;
+import io.halfmsg.broker.history.HistoryEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -25,9 +28,16 @@ record MessageView(
     Instant createdAt,
     Instant resolvedAt,
     ResolvedBy resolvedBy,
-    List<DeliveryView> deliveries) {
+    List<DeliveryView> deliveries,
+    List<HistoryEntry> history) {
 
-  static MessageView of(StoredMessage m, List<DeliveryView> deliveries) {
+  /**
+   * @param storedEvents the events {@code MessageHistory} stored for the message (check-backs,
+   *     parking, DEAD, replays); the prepare, the decision and the acks are read from {@code m} and
+   *     {@code deliveries}
+   */
+  static MessageView of(
+      StoredMessage m, List<DeliveryView> deliveries, List<HistoryEntry> storedEvents) {
     String body =
         PrepareMessageRequest.BASE64.equals(m.bodyEncoding())
             ? Base64.getEncoder().encodeToString(m.body())
@@ -47,6 +57,29 @@ record MessageView(
         m.createdAt(),
         m.resolvedAt(),
         m.resolvedBy(),
-        deliveries);
+        deliveries,
+        history(m, deliveries, storedEvents));
+  }
+
+  private static List<HistoryEntry> history(
+      StoredMessage m, List<DeliveryView> deliveries, List<HistoryEntry> storedEvents) {
+    List<HistoryEntry> lines = new ArrayList<>();
+    lines.add(new HistoryEntry(m.createdAt(), "PREPARED", null, "by " + m.producerGroup()));
+    lines.addAll(storedEvents);
+    if (m.resolvedAt() != null) {
+      String decision =
+          m.state() == MessageState.ROLLED_BACK ? "ROLLED_BACK" : MessageState.COMMITTED.name();
+      lines.add(new HistoryEntry(m.resolvedAt(), decision, null, "by " + m.resolvedBy()));
+    }
+    for (DeliveryView d : deliveries) {
+      if (d.ackedAt() != null) {
+        lines.add(
+            new HistoryEntry(
+                d.ackedAt(), "ACKED", d.consumerGroup(), "after " + d.attempts() + " sends"));
+      }
+    }
+    // Stable: at equal times the order above (a check-back's answer before the decision it made).
+    lines.sort(Comparator.comparing(HistoryEntry::at));
+    return lines;
   }
 }

@@ -1,5 +1,6 @@
 package io.halfmsg.broker.retention;
 
+import io.halfmsg.broker.history.MessageHistory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,7 @@ class RetentionJob implements SmartLifecycle {
   private static final Duration RECHECK_KEPT_AFTER = Duration.ofHours(1);
 
   private final RetentionMapper mapper;
+  private final MessageHistory history;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Duration interval;
@@ -38,10 +40,12 @@ class RetentionJob implements SmartLifecycle {
 
   RetentionJob(
       RetentionMapper mapper,
+      MessageHistory history,
       TransactionTemplate transaction,
       Clock clock,
       @Value("${halfmsg.retention-interval:1m}") Duration interval) {
     this.mapper = mapper;
+    this.history = history;
     this.transaction = transaction;
     this.clock = clock;
     this.interval = interval;
@@ -90,6 +94,7 @@ class RetentionJob implements SmartLifecycle {
           }
           if (!deleteIds.isEmpty()) {
             mapper.deleteDeliveries(deleteMessageIds);
+            history.deleteOf(deleteMessageIds);
             mapper.deleteMessages(deleteIds);
           }
           return new Batch(expired.size(), deleteIds.size());

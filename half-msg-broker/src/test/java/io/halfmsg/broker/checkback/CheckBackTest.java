@@ -4,6 +4,7 @@ import static io.halfmsg.broker.checkback.FakeProducer.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
 import io.halfmsg.testsupport.db.TestDatabase;
@@ -110,6 +111,13 @@ class CheckBackTest {
     awaitState(id, "COMMITTED");
     assertThat(fake.callsFor(id)).extracting(FakeProducer.Call::checkCount).containsExactly(0, 1);
     assertThat(message(id).json().get("checkCount").asInt()).isEqualTo(2);
+    JsonNode history = message(id).json().get("history");
+    assertThat(history)
+        .extracting(h -> h.get("event").asText())
+        .containsExactly("PREPARED", "CHECK_BACK", "CHECK_BACK", "COMMITTED");
+    assertThat(history.get(1).get("detail").asText()).startsWith("check 1: UNKNOWN (http://");
+    assertThat(history.get(2).get("detail").asText()).startsWith("check 2: COMMIT (http://");
+    assertThat(history.get(3).get("detail").asText()).isEqualTo("by CHECK_BACK");
   }
 
   static List<Object[]> nonAnswers() {
@@ -173,6 +181,17 @@ class CheckBackTest {
     assertThat(resolved.status()).isEqualTo(200);
     assertThat(resolved.text("state")).isEqualTo("COMMITTED");
     assertThat(message(parked).text("resolvedBy")).isEqualTo("OPERATOR");
+    assertThat(message(parked).json().get("history"))
+        .extracting(h -> h.get("event").asText() + " " + h.get("detail").asText())
+        .containsExactly(
+            "PREPARED by " + group,
+            "CHECK_BACK check 1: UNKNOWN (" + fake.url() + ")",
+            "CHECK_BACK check 2: UNKNOWN (" + fake.url() + ")",
+            "CHECK_BACK check 3: UNKNOWN (" + fake.url() + ")",
+            "PARKED after 3 undecided check-backs; resolve with POST /api/v1/messages/"
+                + parked
+                + "/resolve",
+            "COMMITTED by OPERATOR");
     assertThat(resolve(parked, "COMMIT", admin).status()).as("idempotent").isEqualTo(200);
     assertThat(resolve(parked, "ROLLBACK", admin).status()).isEqualTo(409);
   }
@@ -228,6 +247,8 @@ class CheckBackTest {
     awaitState(neverRegistered, "PARKED");
     awaitState(stale, "PARKED");
     assertThat(fake.callsFor(stale)).as("a stale endpoint is not called").isEmpty();
+    assertThat(message(stale).json().get("history").get(1).get("detail").asText())
+        .isEqualTo("check 1: UNKNOWN (no live check-back endpoint of the producer group)");
   }
 
   @Test

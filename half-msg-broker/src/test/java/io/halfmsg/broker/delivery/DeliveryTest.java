@@ -150,6 +150,11 @@ class DeliveryTest {
       assertThat(l.count(id)).isGreaterThanOrEqualTo(4);
       assertThat(deliveryOf(id, laggard).path("attempts").asInt()).isEqualTo(1);
       assertThat(deliveryOf(id, good).path("attempts").asInt()).isEqualTo(1);
+      // The attempts were reset by the replay; the history keeps what happened before.
+      assertThat(history(id))
+          .containsSubsequence(
+              "PREPARED", "COMMITTED", "DEAD " + laggard, "REPLAYED " + laggard, "ACKED " + laggard)
+          .contains("ACKED " + good);
       Response again =
           admin.post(
               "/api/v1/deliveries/replay",
@@ -175,6 +180,8 @@ class DeliveryTest {
     assertThat(r.json().get("replayed").asInt()).isEqualTo(2);
     ids.forEach(
         id -> assertThat(deliveryOf(id, group).path("state").asText()).isIn("PENDING", "DEAD"));
+    ids.forEach(
+        id -> assertThat(history(id)).containsSubsequence("DEAD " + group, "REPLAYED " + group));
   }
 
   @Test
@@ -357,6 +364,21 @@ class DeliveryTest {
     return d.isArray()
         ? java.util.stream.StreamSupport.stream(d.spliterator(), false).toList()
         : List.of();
+  }
+
+  /** The message's history as "EVENT" or "EVENT group" lines. */
+  private List<String> history(String id) {
+    List<String> lines = new java.util.ArrayList<>();
+    admin
+        .get("/api/v1/messages/" + id)
+        .json()
+        .path("history")
+        .forEach(
+            h ->
+                lines.add(
+                    h.path("event").asText()
+                        + (h.has("consumerGroup") ? " " + h.path("consumerGroup").asText() : "")));
+    return lines;
   }
 
   private JsonNode deliveryOf(String id, String group) {

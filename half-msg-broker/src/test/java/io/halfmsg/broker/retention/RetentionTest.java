@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -46,9 +52,10 @@ class RetentionTest {
   }
 
   @LocalServerPort int port;
+  @Autowired MessageHistory history;
 
   @Test
-  void rolledBackAndFullyAckedMessagesAreDeletedButUndeliveredOnesAreKept() {
+  void rolledBackAndFullyAckedMessagesAreDeletedButUndeliveredOnesAreKept() throws Exception {
     BrokerClient producer = new BrokerClient(port, BrokerClient.PRODUCER_TOKEN);
     BrokerClient consumer = producer.withToken(BrokerClient.CONSUMER_TOKEN);
     BrokerClient admin = producer.withToken(BrokerClient.ADMIN_TOKEN);
@@ -76,12 +83,17 @@ class RetentionTest {
                 Map.of("messageId", acked, "consumerGroup", "never-acks"),
                 Map.of("messageId", dead, "consumerGroup", "acks-everything"))));
 
+    history.record(rolledBack, MessageHistory.CHECK_BACK, null, "an event to be deleted with it");
+    history.record(acked, MessageHistory.REPLAYED, "never-acks", "an event to be deleted with it");
+
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
                 admin.get("/api/v1/messages/" + rolledBack).status() == 404
                     && admin.get("/api/v1/messages/" + acked).status() == 404);
+    assertThat(storedEvents(rolledBack)).as("history goes with its message").isZero();
+    assertThat(storedEvents(acked)).isZero();
     await("undelivered and undecided messages stay")
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(5))
@@ -96,6 +108,19 @@ class RetentionTest {
                 .path("deliveries")
                 .findValuesAsText("state"))
         .contains("DEAD", "ACKED");
+    assertThat(storedEvents(dead)).as("the DEAD event of a kept message").isEqualTo(1);
+  }
+
+  private static int storedEvents(String messageId) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM hm_message_event WHERE message_id = ?")) {
+      ps.setString(1, messageId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
   }
 
   private static String prepare(BrokerClient producer) {
