@@ -1,5 +1,6 @@
 package io.halfmsg.broker.auth;
 
+import io.halfmsg.broker.BrokerConfigurationException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,10 +26,11 @@ class TokenRegistry {
 
   TokenRegistry(AuthProperties properties) {
     if (!properties.hasTokens() && !properties.allowAnonymous()) {
-      throw new IllegalStateException(
-          "No tokens configured. Set halfmsg.auth.producer-tokens, halfmsg.auth.consumer-tokens and"
-              + " halfmsg.auth.admin-tokens, or, for development only,"
-              + " halfmsg.auth.allow-anonymous=true.");
+      throw new BrokerConfigurationException(
+          "No tokens configured: the broker does not start open.",
+          "Set halfmsg.auth.producer-tokens, halfmsg.auth.consumer-tokens and"
+              + " halfmsg.auth.admin-tokens (environment: HALFMSG_AUTH_PRODUCER_TOKENS, …), or,"
+              + " for development only, halfmsg.auth.allow-anonymous=true.");
     }
     properties.producerTokens().forEach(t -> register(t, Role.PRODUCER));
     properties.consumerTokens().forEach(t -> register(t, Role.CONSUMER));
@@ -44,8 +46,9 @@ class TokenRegistry {
   private void register(String token, Role role) {
     Role previous = roleByDigest.put(digest(token), role);
     if (previous != null && previous != role) {
-      throw new IllegalStateException(
-          "The same token is configured for roles " + previous + " and " + role + ".");
+      throw new BrokerConfigurationException(
+          "The same token is configured for roles " + previous + " and " + role + ".",
+          "Give each role its own tokens.");
     }
   }
 

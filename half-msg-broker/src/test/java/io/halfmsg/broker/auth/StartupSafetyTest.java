@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerConfigurationException;
 import io.halfmsg.broker.BrokerInstances;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.util.HashMap;
@@ -22,12 +23,28 @@ class StartupSafetyTest {
   @RegisterExtension static TestDatabase db = new TestDatabase();
 
   @Test
-  void refusesToStartWithoutTokens() {
+  void refusesToStartWithoutTokensAndSaysWhatToDoInsteadOfAStackTrace(CapturedOutput output) {
     assertThatThrownBy(() -> start(Map.of()).close())
-        .hasRootCauseInstanceOf(IllegalStateException.class)
+        .hasRootCauseInstanceOf(BrokerConfigurationException.class)
         .rootCause()
         .hasMessageContaining("No tokens configured")
         .hasMessageContaining("halfmsg.auth.allow-anonymous");
+    assertThat(output)
+        .contains("APPLICATION FAILED TO START")
+        .contains("No tokens configured: the broker does not start open.")
+        .contains("HALFMSG_AUTH_PRODUCER_TOKENS")
+        .contains("halfmsg-standalone")
+        .doesNotContain("at io.halfmsg.broker.auth.TokenRegistry.<init>");
+  }
+
+  @Test
+  void oneTokenForTwoRolesIsRefused() {
+    Map<String, Object> props = new HashMap<>(BrokerClient.TOKEN_PROPERTIES);
+    props.put("halfmsg.auth.consumer-tokens", BrokerClient.PRODUCER_TOKEN);
+    assertThatThrownBy(() -> start(props).close())
+        .hasRootCauseInstanceOf(BrokerConfigurationException.class)
+        .rootCause()
+        .hasMessageContaining("same token is configured for roles PRODUCER and CONSUMER");
   }
 
   @Test
