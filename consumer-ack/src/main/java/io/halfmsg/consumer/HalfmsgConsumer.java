@@ -90,6 +90,7 @@ import org.slf4j.LoggerFactory;
 public final class HalfmsgConsumer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HalfmsgConsumer.class);
+  private static final ObjectMapper ANSWERS = new ObjectMapper();
   private static final Pattern GROUP_OR_TOPIC = Pattern.compile("^[%a-zA-Z0-9_-]{1,127}$");
 
   private final Builder settings;
@@ -149,10 +150,11 @@ public final class HalfmsgConsumer implements AutoCloseable {
 
   /**
    * Starts consuming: checks (or creates) the dedupe table, registers the group's subscription with
-   * the broker ({@code PUT /api/v1/subscriptions/{group}}: its topics, ack timeout and attempts,
-   * replacing what the group had), then starts the RocketMQ push consumer. For a new group it waits
-   * (up to 5 s) until the name server knows the group's retry topic, which RocketMQ creates at the
-   * group's first heartbeat and which carries the broker's redeliveries.
+   * the broker ({@code PUT /api/v1/subscriptions/{group}}: its topics, ack timeout and attempts;
+   * topics of the group this consumer does not name stay, and are logged as a warning), then starts
+   * the RocketMQ push consumer. For a new group it waits (up to 5 s) until the name server knows
+   * the group's retry topic, which RocketMQ creates at the group's first heartbeat and which
+   * carries the broker's redeliveries.
    *
    * @return this consumer
    * @throws IllegalStateException if the dedupe table is missing, the broker refuses the
@@ -260,20 +262,41 @@ public final class HalfmsgConsumer implements AutoCloseable {
             settings.maxAttempts,
             tags.isEmpty() ? null : tags);
     BrokerHttp.Answer answer = broker.subscribe(group(), request);
-    if (!answer.ok()) {
-      throw new IllegalStateException(
-          "The halfmsg broker did not register the subscription of consumer group "
-              + group()
-              + " to "
-              + subscriptions.keySet()
-              + (answer.status() == 0
-                  ? ": no broker reachable (" + answer.url() + ": " + answer.body() + ")"
-                  : ": "
-                      + answer.url()
-                      + " answered HTTP "
-                      + answer.status()
-                      + " "
-                      + answer.body()));
+    if (answer.ok()) {
+      warnAboutOtherTopics(answer.body());
+      return;
+    }
+    throw new IllegalStateException(
+        "The halfmsg broker did not register the subscription of consumer group "
+            + group()
+            + " to "
+            + subscriptions.keySet()
+            + (answer.status() == 0
+                ? ": no broker reachable (" + answer.url() + ": " + answer.body() + ")"
+                : ": " + answer.url() + " answered HTTP " + answer.status() + " " + answer.body()));
+  }
+
+  /**
+   * The broker keeps topics an earlier registration of the group named (so that an old instance
+   * restarting during a rolling deploy cannot silently drop a newer one's topics); say so when this
+   * consumer does not consume them, since only an operator can remove them.
+   */
+  private void warnAboutOtherTopics(String answer) {
+    List<String> others = new ArrayList<>();
+    try {
+      ANSWERS.readTree(answer).path("otherTopics").forEach(t -> others.add(t.asText()));
+    } catch (java.io.IOException e) {
+      log.debug("Unreadable subscription answer: {}", e.toString());
+    }
+    if (!others.isEmpty()) {
+      log.warn(
+          "The halfmsg broker also waits for acks of consumer group {} on topics {}, which this"
+              + " consumer does not subscribe to. If no instance of the group consumes them any"
+              + " more, an operator removes them (DELETE /api/v1/subscriptions/{}/topics/<topic>);"
+              + " until then their deliveries end DEAD.",
+          group(),
+          others,
+          group());
     }
   }
 

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * The plain-Java consumer against the real broker (in-process, over HTTP), an embedded RocketMQ and
@@ -248,6 +251,27 @@ class HalfmsgConsumerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("g_" + topic)
         .hasMessageContaining("HTTP 401");
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void topicsAnEarlierInstanceRegisteredStayAndAreNamedInAWarning(CapturedOutput output) {
+    String newer = stack.newTopic("newer");
+    String older = stack.newTopic("older");
+    String group = "g_" + older;
+    // An instance of the newer version consumes both topics.
+    started(
+        consumer(group)
+            .subscribe(newer, "*", String.class, (p, m, c) -> {})
+            .subscribe(older, "*", String.class, (p, m, c) -> {}));
+
+    // An instance of the older version restarts: it must not take the newer topic away.
+    started(consumer(group).subscribe(older, "*", String.class, (p, m, c) -> {}));
+
+    assertThat(output)
+        .contains("also waits for acks of consumer group " + group + " on topics [" + newer + "]");
+    String id = stack.send(newer, "deduct", "{}");
+    waiting().until(() -> !stack.deliveryState(id, group).isEmpty());
   }
 
   private HalfmsgConsumer.Builder consumer(String group) {

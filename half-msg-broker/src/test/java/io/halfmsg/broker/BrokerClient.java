@@ -86,6 +86,10 @@ public final class BrokerClient {
             .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  public Response delete(String path) {
+    return send(request(path).DELETE());
+  }
+
   public Response send(HttpRequest.Builder builder) {
     try {
       HttpResponse<String> r = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());

@@ -2,6 +2,8 @@ package io.halfmsg.broker.subscription;
 
 import io.halfmsg.api.SubscriptionRequest;
 import io.halfmsg.broker.delivery.DeliveryProperties;
+import io.halfmsg.broker.web.ApiException;
+import io.halfmsg.broker.web.ProblemType;
 import io.halfmsg.broker.web.Violations;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -19,6 +23,13 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The consumer groups whose acks the broker waits for. A message committed to a topic gets one
  * delivery per group subscribed to it at commit time; subscribe before producing.
+ *
+ * <p>A subscription only grows by itself: each consumer instance registers the topics it consumes,
+ * and topics registered before stay until an operator removes them. Were a registration to replace
+ * the group's topics, an instance of an older version restarting during a rolling deploy would
+ * silently stop the deliveries of a topic the newer instances consume — and their failed messages
+ * would never be sent again. A topic nobody consumes any more instead shows up: its deliveries end
+ * DEAD, and the answer to each registration names it ({@code otherTopics}).
  */
 @RestController
 class SubscriptionController {
@@ -44,14 +55,20 @@ class SubscriptionController {
     this.clock = clock;
   }
 
+  /**
+   * @param topics the topics of this registration, with these settings
+   * @param otherTopics topics the group was subscribed to before and still is, though this
+   *     registration did not name them
+   */
   record Subscribed(
       String consumerGroup,
       List<String> topics,
       Map<String, String> tags,
       long ackTimeoutMs,
-      int maxAttempts) {}
+      int maxAttempts,
+      List<String> otherTopics) {}
 
-  /** Replaces the group's subscription: exactly these topics, with these settings. */
+  /** Adds or updates the group's subscription to these topics; its other topics stay. */
   @PutMapping(path = "/api/v1/subscriptions/{group}", consumes = MediaType.APPLICATION_JSON_VALUE)
   Subscribed subscribe(@PathVariable String group, @RequestBody SubscriptionRequest request) {
     if (request == null) {
@@ -95,13 +112,33 @@ class SubscriptionController {
 
     List<String> distinct = topics.stream().distinct().sorted().toList();
     Instant now = clock.instant();
-    transaction.executeWithoutResult(
-        status -> {
-          mapper.deleteTopicsNotIn(group, distinct);
-          distinct.forEach(
-              t -> mapper.upsert(group, t, tags.get(t), ackTimeoutMs, maxAttempts, now));
-        });
-    return new Subscribed(group, distinct, tags, ackTimeoutMs, maxAttempts);
+    List<String> others =
+        transaction.execute(
+            status -> {
+              distinct.forEach(
+                  t -> mapper.upsert(group, t, tags.get(t), ackTimeoutMs, maxAttempts, now));
+              return mapper.topicsOf(group).stream().filter(t -> !distinct.contains(t)).toList();
+            });
+    return new Subscribed(group, distinct, tags, ackTimeoutMs, maxAttempts, others);
+  }
+
+  /**
+   * Stops waiting for the group's acks on a topic (an operator's call, when no instance of the
+   * group consumes it any more). Messages committed from then on get no delivery for the group;
+   * existing deliveries stay as they are.
+   */
+  @DeleteMapping("/api/v1/subscriptions/{group}/topics/{topic}")
+  ResponseEntity<Void> unsubscribe(@PathVariable String group, @PathVariable String topic) {
+    Violations v = new Violations();
+    v.rocketMqName(group, "consumerGroup");
+    v.rocketMqName(topic, "topic");
+    v.throwIfAny();
+    if (mapper.deleteTopic(group, topic) == 0) {
+      throw new ApiException(
+          ProblemType.SUBSCRIPTION_NOT_FOUND,
+          "Consumer group " + group + " is not subscribed to topic " + topic + ".");
+    }
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping("/api/v1/subscriptions")

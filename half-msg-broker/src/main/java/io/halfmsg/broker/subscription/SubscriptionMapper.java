@@ -9,8 +9,9 @@ import org.apache.ibatis.annotations.Param;
 @Mapper
 interface SubscriptionMapper {
 
-  int deleteTopicsNotIn(
-      @Param("consumerGroup") String consumerGroup, @Param("topics") List<String> topics);
+  int deleteTopic(@Param("consumerGroup") String consumerGroup, @Param("topic") String topic);
+
+  List<String> topicsOf(@Param("consumerGroup") String consumerGroup);
 
   int upsert(
       @Param("consumerGroup") String consumerGroup,

@@ -21,6 +21,7 @@ public enum ProblemType {
       HttpStatus.BAD_REQUEST, "The broker has no check-back secret for this producer group"),
   NOT_PARKED(HttpStatus.CONFLICT, "Only a parked message can be resolved by an operator"),
   DELIVERY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such delivery"),
+  SUBSCRIPTION_NOT_FOUND(HttpStatus.NOT_FOUND, "The group is not subscribed to this topic"),
   NOT_DEAD(HttpStatus.CONFLICT, "Only a DEAD delivery can be replayed"),
   MESSAGE_CONFLICT(HttpStatus.CONFLICT, "A message with this id exists with different content"),
   STATE_CONFLICT(HttpStatus.CONFLICT, "The message is already resolved the other way"),

@@ -267,7 +267,7 @@ class DeliveryTest {
   }
 
   @Test
-  void subscriptionsAreValidatedAndReplaced() {
+  void subscriptionsAreValidatedAndOnlyAnOperatorRemovesATopic() {
     String group = "subs_" + topic;
     assertThat(consumer.put("/api/v1/subscriptions/" + group, "{\"topics\":[]}").status())
         .isEqualTo(400);
@@ -289,14 +289,38 @@ class DeliveryTest {
     assertThat(ok.status()).isEqualTo(200);
     assertThat(ok.json().get("ackTimeoutMs").asLong()).isEqualTo(30_000);
     assertThat(ok.json().get("maxAttempts").asInt()).isEqualTo(16);
-    consumer.put(
-        "/api/v1/subscriptions/" + group,
-        "{\"topics\":[\"b\"],\"ackTimeoutMs\":1000,\"maxAttempts\":2}");
-    assertThat(
-            admin.get("/api/v1/subscriptions").json().findValues("consumerGroup").stream()
-                .filter(n -> n.asText().equals(group))
-                .count())
-        .isEqualTo(1);
+    assertThat(ok.json().get("otherTopics")).isEmpty();
+
+    // An instance of an older version registers fewer topics: "a" stays, and the answer says so.
+    Response fewer =
+        consumer.put(
+            "/api/v1/subscriptions/" + group,
+            "{\"topics\":[\"b\"],\"ackTimeoutMs\":1000,\"maxAttempts\":2}");
+    assertThat(fewer.json().get("otherTopics")).extracting(JsonNode::asText).containsExactly("a");
+    assertThat(topicsOf(group)).containsExactly("a", "b");
+
+    String removeA = "/api/v1/subscriptions/" + group + "/topics/a";
+    assertThat(consumer.delete(removeA).status()).as("an operator's call").isEqualTo(403);
+    assertThat(admin.delete(removeA).status()).isEqualTo(204);
+    assertThat(admin.delete(removeA).problemType())
+        .isEqualTo("urn:halfmsg:problem:subscription-not-found");
+    assertThat(admin.delete("/api/v1/subscriptions/" + group + "/topics/a.b").status())
+        .isEqualTo(400);
+    assertThat(topicsOf(group)).containsExactly("b");
+  }
+
+  private List<String> topicsOf(String group) {
+    List<String> topics = new java.util.ArrayList<>();
+    admin
+        .get("/api/v1/subscriptions")
+        .json()
+        .forEach(
+            s -> {
+              if (group.equals(s.path("consumerGroup").asText())) {
+                topics.add(s.path("topic").asText());
+              }
+            });
+    return topics;
   }
 
   @Test
