@@ -14,10 +14,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Component
 public class CommitHandoff {
 
-  private final DeliveryMapper deliveries;
+  private final DeliveryBatchSql deliveries;
   private final FastPathForwarder forwarder;
 
-  CommitHandoff(DeliveryMapper deliveries, FastPathForwarder forwarder) {
+  CommitHandoff(DeliveryBatchSql deliveries, FastPathForwarder forwarder) {
     this.deliveries = deliveries;
     this.forwarder = forwarder;
   }

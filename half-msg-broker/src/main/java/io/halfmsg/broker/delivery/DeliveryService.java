@@ -16,11 +16,13 @@ public class DeliveryService {
   private static final int REPLAY_BATCH = 500;
 
   private final DeliveryMapper mapper;
+  private final DeliveryBatchSql sql;
   private final Clock clock;
   private final Counter acked;
 
-  DeliveryService(DeliveryMapper mapper, Clock clock, MeterRegistry meters) {
+  DeliveryService(DeliveryMapper mapper, DeliveryBatchSql sql, Clock clock, MeterRegistry meters) {
     this.mapper = mapper;
+    this.sql = sql;
     this.clock = clock;
     this.acked =
         Counter.builder("halfmsg.deliveries.acked")
@@ -30,7 +32,7 @@ public class DeliveryService {
 
   /** Records acks; unknown and repeated ones change nothing. Returns how many were new. */
   int ack(List<AckRequest> acks) {
-    int n = mapper.ack(acks, clock.instant());
+    int n = sql.ack(acks, clock.instant());
     acked.increment(n);
     return n;
   }

@@ -44,7 +44,7 @@ class GroupCommit implements DisposableBean {
   record Resolve(
       String messageId, MessageState target, Instant now, CompletableFuture<Boolean> done) {}
 
-  private final MessageMapper mapper;
+  private final MessageBatchSql sql;
   private final CommitHandoff handoff;
   private final NextLook nextLook;
   private final TransactionTemplate transaction;
@@ -52,11 +52,11 @@ class GroupCommit implements DisposableBean {
   private final Batcher<Resolve> resolves;
 
   GroupCommit(
-      MessageMapper mapper,
+      MessageBatchSql sql,
       CommitHandoff handoff,
       NextLook nextLook,
       TransactionTemplate transaction) {
-    this.mapper = mapper;
+    this.sql = sql;
     this.handoff = handoff;
     this.nextLook = nextLook;
     this.transaction = transaction;
@@ -85,7 +85,7 @@ class GroupCommit implements DisposableBean {
   private void writePrepares(List<Prepare> batch) {
     for (List<Prepare> chunk : bySize(batch)) {
       try {
-        transaction.executeWithoutResult(s -> mapper.insertPreparedBatch(chunk));
+        transaction.executeWithoutResult(s -> sql.insertPrepared(chunk));
         chunk.forEach(p -> p.done().complete(true));
       } catch (DuplicateKeyException e) {
         // A retried prepare is in the chunk: write them one by one to tell which.
@@ -106,7 +106,7 @@ class GroupCommit implements DisposableBean {
 
   private boolean insertOne(NewMessage message, Instant now, Instant nextCheckAt) {
     try {
-      mapper.insertPreparedBatch(
+      sql.insertPrepared(
           List.of(new Prepare(message, now, nextCheckAt, CompletableFuture.completedFuture(true))));
       return true;
     } catch (DuplicateKeyException e) {
@@ -145,8 +145,7 @@ class GroupCommit implements DisposableBean {
       transaction.executeWithoutResult(
           s -> {
             Map<String, MessageState> states = new HashMap<>();
-            mapper
-                .lockStates(batch.stream().map(Resolve::messageId).distinct().toList())
+            sql.lockStates(batch.stream().map(Resolve::messageId).distinct().toList())
                 .forEach(row -> states.put(row.messageId(), row.state()));
             changed.clear();
             Set<String> committed = new LinkedHashSet<>();
@@ -162,14 +161,14 @@ class GroupCommit implements DisposableBean {
               changed.put(r, undecided);
             }
             if (!committed.isEmpty()) {
-              mapper.resolveAllByProducer(
+              sql.resolveAllByProducer(
                   committed,
                   MessageState.COMMITTED,
                   now,
                   nextLook.after(MessageState.COMMITTED, now));
             }
             if (!rolledBack.isEmpty()) {
-              mapper.resolveAllByProducer(
+              sql.resolveAllByProducer(
                   rolledBack,
                   MessageState.ROLLED_BACK,
                   now,
