@@ -28,7 +28,7 @@ class DeliveryBatchSql {
    * every broker instance sees the same groups.
    */
   int insertForSubscribers(List<String> messageIds, Instant now) {
-    String at = ListSql.instant(now);
+    String at = ListSql.instantText(now);
     List<Object> args = new ArrayList<>(messageIds.size() + 2);
     args.add(at);
     args.add(at);
@@ -54,7 +54,7 @@ class DeliveryBatchSql {
    */
   int confirmForwarded(List<Long> ids, Instant retainUntil) {
     List<Object> args = new ArrayList<>(ids.size() + 1);
-    args.add(ListSql.instant(retainUntil));
+    args.add(ListSql.instantText(retainUntil));
     args.addAll(ids);
     return jdbc.update(
         "UPDATE hm_message SET state = 'FORWARDED', next_check_at = ?, version = version + 1"
@@ -70,7 +70,7 @@ class DeliveryBatchSql {
    */
   int ack(List<AckRequest> acks, Instant now) {
     List<Object> args = new ArrayList<>(acks.size() * 3 + 1);
-    args.add(ListSql.instant(now));
+    args.add(ListSql.instantText(now));
     acks.forEach(a -> args.add(a.messageId()));
     acks.forEach(
         a -> {

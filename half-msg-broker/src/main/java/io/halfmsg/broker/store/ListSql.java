@@ -1,5 +1,7 @@
 package io.halfmsg.broker.store;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 
@@ -25,13 +27,23 @@ public final class ListSql {
   }
 
   /** An instant as {@link UtcInstantTypeHandler} stores it. */
-  public static String instant(Instant value) {
+  public static String instantText(Instant value) {
     return UtcInstantTypeHandler.format(value);
   }
 
+  /** An instant as {@link UtcInstantTypeHandler} reads it. */
+  public static Instant readInstant(ResultSet rs, int column) throws SQLException {
+    return UtcInstantTypeHandler.read(rs, column);
+  }
+
   /** User properties as {@link StringMapJsonTypeHandler} stores them (null when there are none). */
-  public static String properties(Map<String, String> value) {
+  public static String propertiesText(Map<String, String> value) {
     return StringMapJsonTypeHandler.format(value);
+  }
+
+  /** User properties as {@link StringMapJsonTypeHandler} reads them. */
+  public static Map<String, String> readProperties(ResultSet rs, int column) throws SQLException {
+    return StringMapJsonTypeHandler.parse(rs.getString(column));
   }
 
   private static String repeat(String item, int n) {

@@ -56,7 +56,7 @@ public class StringMapJsonTypeHandler extends BaseTypeHandler<Map<String, String
     return parse(cs.getString(index));
   }
 
-  private static Map<String, String> parse(String json) throws SQLException {
+  static Map<String, String> parse(String json) throws SQLException {
     if (json == null) {
       return Map.of();
     }

@@ -44,6 +44,10 @@ public class UtcInstantTypeHandler extends BaseTypeHandler<Instant> {
 
   @Override
   public Instant getNullableResult(ResultSet rs, int index) throws SQLException {
+    return read(rs, index);
+  }
+
+  static Instant read(ResultSet rs, int index) throws SQLException {
     return toInstant(rs.getObject(index, LocalDateTime.class));
   }
 
