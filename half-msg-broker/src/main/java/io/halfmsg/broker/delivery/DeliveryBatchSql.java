@@ -6,14 +6,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * The hot path's statements on deliveries and forwarding, one per batch whatever its size. They are
  * plain JDBC, not MyBatis, for speed (see {@link ListSql}); like the mappers they run in the
  * caller's Spring transaction, if any.
+ *
+ * <p>A component, not a {@code @Repository}: JdbcTemplate already translates SQL exceptions, and
+ * the repository proxy would add a reflective call to every statement.
  */
-@Repository
+@Component
 class DeliveryBatchSql {
 
   private final JdbcTemplate jdbc;

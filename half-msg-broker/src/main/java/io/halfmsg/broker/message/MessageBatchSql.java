@@ -9,14 +9,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * The group commit's statements on {@code hm_message}, one per batch whatever its size. They are
  * plain JDBC, not MyBatis, for speed (see {@link ListSql}); like the mappers they run in the
  * caller's Spring transaction.
+ *
+ * <p>A component, not a {@code @Repository}: JdbcTemplate already translates SQL exceptions, and
+ * the repository proxy would add a reflective call to every statement.
  */
-@Repository
+@Component
 class MessageBatchSql {
 
   private static final String INSERT_PREPARED =
