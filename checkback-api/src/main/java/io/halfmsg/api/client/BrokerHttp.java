@@ -34,6 +34,7 @@ public final class BrokerHttp {
   }
 
   private final List<URI> baseUrls;
+  private final List<String> bases;
   private final String authorization;
   private final Duration requestTimeout;
   private final HttpClient http;
@@ -48,6 +49,8 @@ public final class BrokerHttp {
       throw new IllegalArgumentException("at least one broker URL is required");
     }
     this.baseUrls = List.copyOf(baseUrls);
+    // Once here rather than per request: a regex replace compiles its pattern on every call.
+    this.bases = this.baseUrls.stream().map(BrokerHttp::withoutTrailingSlashes).toList();
     this.authorization = token == null || token.isBlank() ? null : "Bearer " + token;
     this.requestTimeout = requestTimeout;
     // HTTP/1.1 explicitly: the default would offer an h2c upgrade on every new connection.
@@ -69,7 +72,7 @@ public final class BrokerHttp {
     Answer last = null;
     for (int i = 0; i < baseUrls.size(); i++) {
       int index = (start + i) % baseUrls.size();
-      last = sendTo(baseUrls.get(index), method, path, body);
+      last = sendTo(bases.get(index), method, path, body);
       if (!last.retryable()) {
         preferred.set(index);
         return last;
@@ -84,8 +87,17 @@ public final class BrokerHttp {
     return name.replace("%", "%25");
   }
 
-  private Answer sendTo(URI base, String method, String path, byte[] body) {
-    String url = base.toString().replaceAll("/+$", "") + path;
+  private static String withoutTrailingSlashes(URI url) {
+    String s = url.toString();
+    int end = s.length();
+    while (end > 0 && s.charAt(end - 1) == '/') {
+      end--;
+    }
+    return s.substring(0, end);
+  }
+
+  private Answer sendTo(String base, String method, String path, byte[] body) {
+    String url = base + path;
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(requestTimeout)

@@ -1,5 +1,6 @@
 package io.halfmsg.broker.delivery;
 
+import io.halfmsg.broker.message.StoredMessage;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -14,10 +15,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Component
 public class CommitHandoff {
 
-  private final DeliveryMapper deliveries;
+  private final DeliveryBatchSql deliveries;
   private final FastPathForwarder forwarder;
 
-  CommitHandoff(DeliveryMapper deliveries, FastPathForwarder forwarder) {
+  CommitHandoff(DeliveryBatchSql deliveries, FastPathForwarder forwarder) {
     this.deliveries = deliveries;
     this.forwarder = forwarder;
   }
@@ -33,11 +34,27 @@ public class CommitHandoff {
       return;
     }
     deliveries.insertForSubscribers(messageIds, now);
+    afterCommit(() -> messageIds.forEach(forwarder::forwardSoon));
+  }
+
+  /**
+   * Call inside the transaction that read these messages and made them COMMITTED, with the messages
+   * as they are now: the fast path sends them without reading them again.
+   */
+  public void committedAsRead(List<StoredMessage> messages, Instant now) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    deliveries.insertForSubscribers(messages.stream().map(StoredMessage::messageId).toList(), now);
+    afterCommit(() -> messages.forEach(forwarder::forwardSoon));
+  }
+
+  private static void afterCommit(Runnable action) {
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override
           public void afterCommit() {
-            messageIds.forEach(forwarder::forwardSoon);
+            action.run();
           }
         });
   }

@@ -1,19 +1,17 @@
 package io.halfmsg.broker.delivery;
 
-import io.halfmsg.api.AckRequest;
 import io.halfmsg.broker.history.MessageHistory;
 import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
-/** SQL of forwarding and deliveries (see {@code mapper/DeliveryMapper.xml}). */
+/**
+ * SQL of forwarding and deliveries (see {@code mapper/DeliveryMapper.xml}); the hot path's batch
+ * statements are in {@link DeliveryBatchSql}.
+ */
 @Mapper
 interface DeliveryMapper {
-
-  int insertForSubscribers(@Param("messageIds") List<String> messageIds, @Param("now") Instant now);
-
-  int confirmForwarded(@Param("ids") List<Long> ids, @Param("retainUntil") Instant retainUntil);
 
   List<Long> lockUnforwarded(@Param("now") Instant now, @Param("limit") int limit);
 
@@ -30,8 +28,6 @@ interface DeliveryMapper {
       @Param("lastError") String lastError);
 
   int markDead(@Param("id") long id, @Param("version") int version);
-
-  int ack(@Param("acks") List<AckRequest> acks, @Param("now") Instant now);
 
   List<DeliveryView> findByMessageId(@Param("messageId") String messageId);
 

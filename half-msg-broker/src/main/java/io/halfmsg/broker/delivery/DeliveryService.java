@@ -18,6 +18,7 @@ public class DeliveryService {
   private static final int REPLAY_BATCH = 500;
 
   private final DeliveryMapper mapper;
+  private final DeliveryBatchSql sql;
   private final MessageHistory history;
   private final TransactionTemplate transaction;
   private final Clock clock;
@@ -25,11 +26,13 @@ public class DeliveryService {
 
   DeliveryService(
       DeliveryMapper mapper,
+      DeliveryBatchSql sql,
       MessageHistory history,
       TransactionTemplate transaction,
       Clock clock,
       MeterRegistry meters) {
     this.mapper = mapper;
+    this.sql = sql;
     this.history = history;
     this.transaction = transaction;
     this.clock = clock;
@@ -41,7 +44,7 @@ public class DeliveryService {
 
   /** Records acks; unknown and repeated ones change nothing. Returns how many were new. */
   int ack(List<AckRequest> acks) {
-    int n = mapper.ack(acks, clock.instant());
+    int n = sql.ack(acks, clock.instant());
     acked.increment(n);
     return n;
   }

@@ -7,6 +7,7 @@ import io.halfmsg.broker.rocketmq.RocketMqSender;
 import io.halfmsg.broker.scan.Batcher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -17,9 +18,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Forwards a message to RocketMQ right after its commit, without waiting for a poll: messages
- * committed at about the same time are loaded with one query and sent asynchronously; each stored
- * send is confirmed in batches. Whatever this misses (a full queue, a crash, RocketMQ down) stays
- * COMMITTED and the {@link ForwardRecoveryScanner} sends it later.
+ * committed by producers arrive as their commit read them; the others, committed at about the same
+ * time, are loaded with one query; all are sent asynchronously; each stored send is confirmed in
+ * batches. Whatever this misses (a full queue, a crash, RocketMQ down) stays COMMITTED and the
+ * {@link ForwardRecoveryScanner} sends it later.
  */
 @Component
 class FastPathForwarder implements DisposableBean {
@@ -29,17 +31,23 @@ class FastPathForwarder implements DisposableBean {
   private final MessageRepository messages;
   private final RocketMqSender sender;
   private final ForwardConfirmations confirmations;
-  private final Batcher<String> queue;
+  private final long freshNanos;
+  private final Batcher<Pending> queue;
   private final Counter failed;
 
   FastPathForwarder(
       MessageRepository messages,
       RocketMqSender sender,
       ForwardConfirmations confirmations,
+      DeliveryProperties delivery,
       MeterRegistry meters) {
     this.messages = messages;
     this.sender = sender;
     this.confirmations = confirmations;
+    // The recovery scanner takes over a message forwardRetryAfter after its commit; one read at
+    // commit that waited half of that is read again, so one the scanner already sent is not sent
+    // twice.
+    this.freshNanos = delivery.forwardRetryAfter().toNanos() / 2;
     this.failed =
         Counter.builder("halfmsg.forward.fast-path.failures")
             .description("Fast-path sends that failed and were left to the recovery scanner")
@@ -47,31 +55,56 @@ class FastPathForwarder implements DisposableBean {
     this.queue = new Batcher<>("halfmsg-forward", 50_000, 200, 2, this::forward);
   }
 
+  /** A message to forward: as read at its commit, or only its id, to be read before sending. */
+  private record Pending(String messageId, StoredMessage read, long queuedAt) {}
+
   void forwardSoon(String messageId) {
-    if (sender.enabled() && !queue.offer(messageId)) {
-      log.debug("Fast-path queue full; {} is left to the recovery scanner", messageId);
+    offer(new Pending(messageId, null, 0));
+  }
+
+  /** A message as the transaction that committed it read it; sent without reading it again. */
+  void forwardSoon(StoredMessage committed) {
+    offer(new Pending(committed.messageId(), committed, System.nanoTime()));
+  }
+
+  private void offer(Pending p) {
+    if (sender.enabled() && !queue.offer(p)) {
+      log.debug("Fast-path queue full; {} is left to the recovery scanner", p.messageId());
     }
   }
 
-  private void forward(List<String> messageIds) {
-    for (StoredMessage m : messages.findAllByMessageIds(messageIds)) {
-      if (m.state() == MessageState.COMMITTED) {
-        sender.sendAsync(
-            m,
-            new SendCallback() {
-              @Override
-              public void onSuccess(SendResult result) {
-                confirmations.confirm(m.id());
-              }
-
-              @Override
-              public void onException(Throwable e) {
-                failed.increment();
-                log.debug("Fast-path send of {} failed: {}", m.messageId(), e.toString());
-              }
-            });
+  private void forward(List<Pending> batch) {
+    long now = System.nanoTime();
+    List<String> toRead = new ArrayList<>();
+    for (Pending p : batch) {
+      if (p.read() != null && now - p.queuedAt() < freshNanos) {
+        send(p.read());
+      } else {
+        toRead.add(p.messageId());
       }
     }
+    for (StoredMessage m : messages.findAllByMessageIds(toRead)) {
+      if (m.state() == MessageState.COMMITTED) {
+        send(m);
+      }
+    }
+  }
+
+  private void send(StoredMessage m) {
+    sender.sendAsync(
+        m,
+        new SendCallback() {
+          @Override
+          public void onSuccess(SendResult result) {
+            confirmations.confirm(m.id());
+          }
+
+          @Override
+          public void onException(Throwable e) {
+            failed.increment();
+            log.debug("Fast-path send of {} failed: {}", m.messageId(), e.toString());
+          }
+        });
   }
 
   @Override

@@ -16,15 +16,15 @@ import org.springframework.stereotype.Component;
 @Component
 class ForwardConfirmations implements DisposableBean {
 
-  private final DeliveryMapper mapper;
+  private final DeliveryBatchSql sql;
   private final Clock clock;
   private final RetentionProperties retention;
   private final Batcher<Long> queue;
   private final Counter forwarded;
 
   ForwardConfirmations(
-      DeliveryMapper mapper, Clock clock, RetentionProperties retention, MeterRegistry meters) {
-    this.mapper = mapper;
+      DeliveryBatchSql sql, Clock clock, RetentionProperties retention, MeterRegistry meters) {
+    this.sql = sql;
     this.clock = clock;
     this.retention = retention;
     this.forwarded =
@@ -44,7 +44,7 @@ class ForwardConfirmations implements DisposableBean {
   }
 
   private void write(List<Long> ids) {
-    forwarded.increment(mapper.confirmForwarded(ids, clock.instant().plus(retention.retention())));
+    forwarded.increment(sql.confirmForwarded(ids, clock.instant().plus(retention.retention())));
   }
 
   @Override

@@ -44,7 +44,7 @@ class GroupCommit implements DisposableBean {
   record Resolve(
       String messageId, MessageState target, Instant now, CompletableFuture<Boolean> done) {}
 
-  private final MessageMapper mapper;
+  private final MessageBatchSql sql;
   private final CommitHandoff handoff;
   private final NextLook nextLook;
   private final TransactionTemplate transaction;
@@ -52,11 +52,11 @@ class GroupCommit implements DisposableBean {
   private final Batcher<Resolve> resolves;
 
   GroupCommit(
-      MessageMapper mapper,
+      MessageBatchSql sql,
       CommitHandoff handoff,
       NextLook nextLook,
       TransactionTemplate transaction) {
-    this.mapper = mapper;
+    this.sql = sql;
     this.handoff = handoff;
     this.nextLook = nextLook;
     this.transaction = transaction;
@@ -85,7 +85,7 @@ class GroupCommit implements DisposableBean {
   private void writePrepares(List<Prepare> batch) {
     for (List<Prepare> chunk : bySize(batch)) {
       try {
-        transaction.executeWithoutResult(s -> mapper.insertPreparedBatch(chunk));
+        transaction.executeWithoutResult(s -> sql.insertPrepared(chunk));
         chunk.forEach(p -> p.done().complete(true));
       } catch (DuplicateKeyException e) {
         // A retried prepare is in the chunk: write them one by one to tell which.
@@ -106,7 +106,7 @@ class GroupCommit implements DisposableBean {
 
   private boolean insertOne(NewMessage message, Instant now, Instant nextCheckAt) {
     try {
-      mapper.insertPreparedBatch(
+      sql.insertPrepared(
           List.of(new Prepare(message, now, nextCheckAt, CompletableFuture.completedFuture(true))));
       return true;
     } catch (DuplicateKeyException e) {
@@ -134,9 +134,9 @@ class GroupCommit implements DisposableBean {
   }
 
   /**
-   * One transaction for a batch of decisions: lock the named messages and read their states, then
-   * one UPDATE per outcome and one INSERT of deliveries, whatever the batch size. Of two decisions
-   * on one message in a batch the first wins, as it would one after the other.
+   * One transaction for a batch of decisions: lock the named messages and read them, then one
+   * UPDATE per outcome and one INSERT of deliveries, whatever the batch size. Of two decisions on
+   * one message in a batch the first wins, as it would one after the other.
    */
   private void writeResolves(List<Resolve> batch) {
     Instant now = batch.get(0).now();
@@ -144,10 +144,11 @@ class GroupCommit implements DisposableBean {
     try {
       transaction.executeWithoutResult(
           s -> {
+            Map<String, StoredMessage> rows = new HashMap<>();
+            sql.lockForDecision(batch.stream().map(Resolve::messageId).distinct().toList())
+                .forEach(m -> rows.put(m.messageId(), m));
             Map<String, MessageState> states = new HashMap<>();
-            mapper
-                .lockStates(batch.stream().map(Resolve::messageId).distinct().toList())
-                .forEach(row -> states.put(row.messageId(), row.state()));
+            rows.forEach((id, m) -> states.put(id, m.state()));
             changed.clear();
             Set<String> committed = new LinkedHashSet<>();
             Set<String> rolledBack = new LinkedHashSet<>();
@@ -161,26 +162,49 @@ class GroupCommit implements DisposableBean {
               }
               changed.put(r, undecided);
             }
+            Instant nextForward = nextLook.after(MessageState.COMMITTED, now);
             if (!committed.isEmpty()) {
-              mapper.resolveAllByProducer(
-                  committed,
-                  MessageState.COMMITTED,
-                  now,
-                  nextLook.after(MessageState.COMMITTED, now));
+              sql.resolveAllByProducer(committed, MessageState.COMMITTED, now, nextForward);
             }
             if (!rolledBack.isEmpty()) {
-              mapper.resolveAllByProducer(
+              sql.resolveAllByProducer(
                   rolledBack,
                   MessageState.ROLLED_BACK,
                   now,
                   nextLook.after(MessageState.ROLLED_BACK, now));
             }
-            handoff.committed(List.copyOf(committed), now);
+            handoff.committedAsRead(
+                committed.stream()
+                    .map(id -> committedByProducer(rows.get(id), now, nextForward))
+                    .toList(),
+                now);
           });
       batch.forEach(r -> r.done().complete(changed.get(r)));
     } catch (RuntimeException e) {
       batch.forEach(r -> r.done().completeExceptionally(e));
     }
+  }
+
+  /** A message as {@code resolveAllByProducer} leaves it when it commits it. */
+  private static StoredMessage committedByProducer(
+      StoredMessage m, Instant now, Instant nextCheckAt) {
+    return new StoredMessage(
+        m.id(),
+        m.messageId(),
+        m.producerGroup(),
+        m.topic(),
+        m.tag(),
+        m.keys(),
+        m.body(),
+        m.bodyEncoding(),
+        m.properties(),
+        MessageState.COMMITTED,
+        m.checkCount(),
+        nextCheckAt,
+        m.version() + 1,
+        m.createdAt(),
+        now,
+        ResolvedBy.PRODUCER);
   }
 
   private static boolean await(CompletableFuture<Boolean> done) {

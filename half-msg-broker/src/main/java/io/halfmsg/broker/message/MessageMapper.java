@@ -7,21 +7,14 @@ import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
-/** SQL of {@code hm_message}, one statement per intent (see {@code mapper/MessageMapper.xml}). */
+/**
+ * SQL of {@code hm_message}, one statement per intent (see {@code mapper/MessageMapper.xml}); the
+ * group commit's batch statements are in {@link MessageBatchSql}.
+ */
 @Mapper
 interface MessageMapper {
 
-  void insertPreparedBatch(@Param("items") List<GroupCommit.Prepare> items);
-
   StoredMessage findByMessageId(@Param("messageId") String messageId);
-
-  List<MessageStateRow> lockStates(@Param("messageIds") Collection<String> messageIds);
-
-  int resolveAllByProducer(
-      @Param("messageIds") Collection<String> messageIds,
-      @Param("state") MessageState state,
-      @Param("resolvedAt") Instant resolvedAt,
-      @Param("nextCheckAt") Instant nextCheckAt);
 
   MessageState findState(@Param("messageId") String messageId);
 

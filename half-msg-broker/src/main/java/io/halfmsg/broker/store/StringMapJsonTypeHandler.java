@@ -26,10 +26,17 @@ public class StringMapJsonTypeHandler extends BaseTypeHandler<Map<String, String
   public void setNonNullParameter(
       PreparedStatement ps, int i, Map<String, String> value, JdbcType jdbcType)
       throws SQLException {
+    ps.setString(i, format(value));
+  }
+
+  static String format(Map<String, String> value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
     try {
-      ps.setString(i, value.isEmpty() ? null : WRITER.writeValueAsString(value));
+      return WRITER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new SQLException("Cannot write message properties as JSON", e);
+      throw new IllegalArgumentException("Cannot write message properties as JSON", e);
     }
   }
 
@@ -49,7 +56,7 @@ public class StringMapJsonTypeHandler extends BaseTypeHandler<Map<String, String
     return parse(cs.getString(index));
   }
 
-  private static Map<String, String> parse(String json) throws SQLException {
+  static Map<String, String> parse(String json) throws SQLException {
     if (json == null) {
       return Map.of();
     }

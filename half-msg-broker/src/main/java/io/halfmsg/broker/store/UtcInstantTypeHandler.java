@@ -30,7 +30,11 @@ public class UtcInstantTypeHandler extends BaseTypeHandler<Instant> {
   @Override
   public void setNonNullParameter(PreparedStatement ps, int i, Instant value, JdbcType jdbcType)
       throws SQLException {
-    ps.setString(i, FORMAT.format(LocalDateTime.ofInstant(value, ZoneOffset.UTC)));
+    ps.setString(i, format(value));
+  }
+
+  static String format(Instant value) {
+    return FORMAT.format(LocalDateTime.ofInstant(value, ZoneOffset.UTC));
   }
 
   @Override
@@ -40,6 +44,10 @@ public class UtcInstantTypeHandler extends BaseTypeHandler<Instant> {
 
   @Override
   public Instant getNullableResult(ResultSet rs, int index) throws SQLException {
+    return read(rs, index);
+  }
+
+  static Instant read(ResultSet rs, int index) throws SQLException {
     return toInstant(rs.getObject(index, LocalDateTime.class));
   }
 
