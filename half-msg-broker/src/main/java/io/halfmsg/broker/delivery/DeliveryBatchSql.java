@@ -55,12 +55,14 @@ class DeliveryBatchSql {
    * Primary-key lookups only: a COMMITTED message can only become FORWARDED, so no state condition
    * is needed, and one would let the optimizer scan (and lock) the state index.
    */
-  int confirmForwarded(List<Long> ids, Instant retainUntil) {
-    List<Object> args = new ArrayList<>(ids.size() + 1);
+  int confirmForwarded(List<Long> ids, Instant forwardedAt, Instant retainUntil) {
+    List<Object> args = new ArrayList<>(ids.size() + 2);
+    args.add(ListSql.instantText(forwardedAt));
     args.add(ListSql.instantText(retainUntil));
     args.addAll(ids);
     return jdbc.update(
-        "UPDATE hm_message SET state = 'FORWARDED', next_check_at = ?, version = version + 1"
+        "UPDATE hm_message SET state = 'FORWARDED', forwarded_at = ?, next_check_at = ?,"
+            + " version = version + 1"
             + " WHERE id IN ("
             + ListSql.placeholders(ids.size())
             + ")",

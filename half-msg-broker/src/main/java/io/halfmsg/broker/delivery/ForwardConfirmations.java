@@ -5,6 +5,7 @@ import io.halfmsg.broker.scan.Batcher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -44,7 +45,8 @@ class ForwardConfirmations implements DisposableBean {
   }
 
   private void write(List<Long> ids) {
-    forwarded.increment(sql.confirmForwarded(ids, clock.instant().plus(retention.retention())));
+    Instant now = clock.instant();
+    forwarded.increment(sql.confirmForwarded(ids, now, now.plus(retention.retention())));
   }
 
   @Override

@@ -7,8 +7,8 @@ import java.time.Instant;
  * One line of a message's history, as {@code GET /api/v1/messages/{id}} shows it.
  *
  * @param at when it happened (UTC)
- * @param event what happened: PREPARED, CHECK_BACK, PARKED, COMMITTED, ROLLED_BACK, ACKED, DEAD,
- *     REPLAYED
+ * @param event what happened: PREPARED, CHECK_BACK, PARKED, COMMITTED, ROLLED_BACK, FORWARDED,
+ *     ACKED, DEAD, REPLAYED
  * @param consumerGroup the group, for delivery events
  * @param detail e.g. the check-back's answer and where it came from, who decided, attempts
  */

@@ -78,6 +78,7 @@ class MessageController {
   MessageView get(@PathVariable String messageId) {
     return MessageView.of(
         service.get(messageId),
+        service.forwardedAt(messageId).orElse(null),
         deliveries.deliveriesOf(messageId),
         history.storedEventsOf(messageId));
   }

@@ -153,7 +153,12 @@ class DeliveryTest {
       // The attempts were reset by the replay; the history keeps what happened before.
       assertThat(history(id))
           .containsSubsequence(
-              "PREPARED", "COMMITTED", "DEAD " + laggard, "REPLAYED " + laggard, "ACKED " + laggard)
+              "PREPARED",
+              "COMMITTED",
+              "FORWARDED",
+              "DEAD " + laggard,
+              "REPLAYED " + laggard,
+              "ACKED " + laggard)
           .contains("ACKED " + good);
       Response again =
           admin.post(
