@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.SubscriptionRequest;
 import io.halfmsg.api.client.BrokerHttp;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.time.Clock;
@@ -285,7 +286,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
     List<String> others = new ArrayList<>();
     try {
       ANSWERS.readTree(answer).path("otherTopics").forEach(t -> others.add(t.asText()));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       log.debug("Unreadable subscription answer: {}", e.toString());
     }
     if (!others.isEmpty()) {

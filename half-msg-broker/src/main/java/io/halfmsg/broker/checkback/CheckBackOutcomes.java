@@ -64,12 +64,13 @@ class CheckBackOutcomes {
     answers.get(answer).increment();
     Instant now = clock.instant();
     int checks = m.checkCount() + 1;
+    boolean parks = answer == TransactionState.UNKNOWN && checks >= properties.maxChecks();
     boolean applied =
         switch (answer) {
           case COMMIT -> repository.resolve(m, MessageState.COMMITTED, now);
           case ROLLBACK -> repository.resolve(m, MessageState.ROLLED_BACK, now);
           case UNKNOWN ->
-              checks >= properties.maxChecks()
+              parks
                   ? park(m, checks)
                   : repository.scheduleNextCheck(m, now.plus(properties.delayAfter(checks)));
         };
@@ -86,7 +87,7 @@ class CheckBackOutcomes {
         MessageHistory.CHECK_BACK,
         null,
         "check " + checks + ": " + answer + " (" + checkBack.detail() + ")");
-    if (answer == TransactionState.UNKNOWN && checks >= properties.maxChecks()) {
+    if (parks) {
       history.record(
           m.messageId(),
           now,

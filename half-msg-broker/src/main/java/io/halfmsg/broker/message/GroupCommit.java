@@ -204,7 +204,8 @@ class GroupCommit implements DisposableBean {
         m.version() + 1,
         m.createdAt(),
         now,
-        ResolvedBy.PRODUCER);
+        ResolvedBy.PRODUCER,
+        m.forwardedAt());
   }
 
   private static boolean await(CompletableFuture<Boolean> done) {

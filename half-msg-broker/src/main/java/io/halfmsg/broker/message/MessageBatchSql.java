@@ -64,7 +64,7 @@ class MessageBatchSql {
     return jdbc.query(
         "SELECT id, message_id, producer_group, topic, tag, msg_keys, body, body_encoding,"
             + " properties, state, check_count, next_check_at, version, created_at, resolved_at,"
-            + " resolved_by FROM hm_message WHERE message_id IN ("
+            + " resolved_by, forwarded_at FROM hm_message WHERE message_id IN ("
             + ListSql.placeholders(messageIds.size())
             + ") FOR UPDATE",
         MessageBatchSql::storedMessage,
@@ -89,7 +89,8 @@ class MessageBatchSql {
         rs.getInt(13),
         ListSql.readInstant(rs, 14),
         ListSql.readInstant(rs, 15),
-        resolvedBy == null ? null : ResolvedBy.valueOf(resolvedBy));
+        resolvedBy == null ? null : ResolvedBy.valueOf(resolvedBy),
+        ListSql.readInstant(rs, 17));
   }
 
   /**

@@ -78,7 +78,6 @@ class MessageController {
   MessageView get(@PathVariable String messageId) {
     return MessageView.of(
         service.get(messageId),
-        service.forwardedAt(messageId).orElse(null),
         deliveries.deliveriesOf(messageId),
         history.storedEventsOf(messageId));
   }

@@ -18,8 +18,6 @@ interface MessageMapper {
 
   MessageState findState(@Param("messageId") String messageId);
 
-  Instant findForwardedAt(@Param("messageId") String messageId);
-
   int resolveParkedByOperator(
       @Param("messageId") String messageId,
       @Param("state") MessageState state,

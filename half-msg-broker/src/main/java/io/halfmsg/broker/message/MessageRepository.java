@@ -21,11 +21,6 @@ public class MessageRepository {
     return Optional.ofNullable(mapper.findByMessageId(messageId));
   }
 
-  /** When RocketMQ confirmed the message, if it did (and since forwarded_at exists, V6). */
-  Optional<Instant> forwardedAt(String messageId) {
-    return Optional.ofNullable(mapper.findForwardedAt(messageId));
-  }
-
   Optional<MessageState> stateOf(String messageId) {
     return Optional.ofNullable(mapper.findState(messageId));
   }

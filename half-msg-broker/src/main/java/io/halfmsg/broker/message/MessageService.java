@@ -9,7 +9,6 @@ import io.halfmsg.broker.web.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -133,11 +132,6 @@ public class MessageService {
 
   private static boolean isCommitted(MessageState state) {
     return state == MessageState.COMMITTED || state == MessageState.FORWARDED;
-  }
-
-  /** When RocketMQ confirmed the message, if it did. */
-  Optional<Instant> forwardedAt(String messageId) {
-    return messages.forwardedAt(messageId);
   }
 
   public StoredMessage get(String messageId) {

@@ -32,16 +32,12 @@ record MessageView(
     List<HistoryEntry> history) {
 
   /**
-   * @param forwardedAt when RocketMQ confirmed the message, or {@code null}
    * @param storedEvents the events {@code MessageHistory} stored for the message (check-backs,
    *     parking, DEAD, replays); the prepare, the decision and the acks are read from {@code m} and
    *     {@code deliveries}
    */
   static MessageView of(
-      StoredMessage m,
-      Instant forwardedAt,
-      List<DeliveryView> deliveries,
-      List<HistoryEntry> storedEvents) {
+      StoredMessage m, List<DeliveryView> deliveries, List<HistoryEntry> storedEvents) {
     String body =
         PrepareMessageRequest.BASE64.equals(m.bodyEncoding())
             ? Base64.getEncoder().encodeToString(m.body())
@@ -62,14 +58,11 @@ record MessageView(
         m.resolvedAt(),
         m.resolvedBy(),
         deliveries,
-        history(m, forwardedAt, deliveries, storedEvents));
+        history(m, deliveries, storedEvents));
   }
 
   private static List<HistoryEntry> history(
-      StoredMessage m,
-      Instant forwardedAt,
-      List<DeliveryView> deliveries,
-      List<HistoryEntry> storedEvents) {
+      StoredMessage m, List<DeliveryView> deliveries, List<HistoryEntry> storedEvents) {
     List<HistoryEntry> lines = new ArrayList<>();
     lines.add(new HistoryEntry(m.createdAt(), "PREPARED", null, "by " + m.producerGroup()));
     lines.addAll(storedEvents);
@@ -78,8 +71,8 @@ record MessageView(
           m.state() == MessageState.ROLLED_BACK ? "ROLLED_BACK" : MessageState.COMMITTED.name();
       lines.add(new HistoryEntry(m.resolvedAt(), decision, null, "by " + m.resolvedBy()));
     }
-    if (forwardedAt != null) {
-      lines.add(new HistoryEntry(forwardedAt, "FORWARDED", null, "stored in RocketMQ"));
+    if (m.forwardedAt() != null) {
+      lines.add(new HistoryEntry(m.forwardedAt(), "FORWARDED", null, "stored in RocketMQ"));
     }
     for (DeliveryView d : deliveries) {
       if (d.ackedAt() != null) {

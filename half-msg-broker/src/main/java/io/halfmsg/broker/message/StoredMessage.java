@@ -21,4 +21,5 @@ public record StoredMessage(
     int version,
     Instant createdAt,
     Instant resolvedAt,
-    ResolvedBy resolvedBy) {}
+    ResolvedBy resolvedBy,
+    Instant forwardedAt) {}
