@@ -30,9 +30,12 @@ public record BatchItemResult(
     return status >= 200 && status < 300;
   }
 
-  /** Worth sending again: the broker did not write it this time. */
+  /**
+   * Worth sending again: the broker did not write it this time. Status 0 never comes from a
+   * broker; clients use it for an item no broker answered.
+   */
   @JsonIgnore
   public boolean retryable() {
-    return status >= 500 || status == 429 || status == 408;
+    return status == 0 || status >= 500 || status == 429 || status == 408;
   }
 }

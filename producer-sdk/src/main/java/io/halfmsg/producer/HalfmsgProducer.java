@@ -1,14 +1,14 @@
 package io.halfmsg.producer;
 
+import io.halfmsg.api.BatchItemResult;
 import io.halfmsg.api.MessageIds;
 import io.halfmsg.api.MessageState;
-import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.api.WireRules;
 import io.halfmsg.api.client.BrokerHttp;
 import io.halfmsg.producer.ProducerMetrics.Operation;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -20,11 +20,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,22 +54,30 @@ import org.slf4j.LoggerFactory;
 public final class HalfmsgProducer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HalfmsgProducer.class);
-  private static final Pattern GROUP = Pattern.compile("^[%a-zA-Z0-9_-]{1,127}$");
   private static final Duration FIRST_PREPARE_RETRY = Duration.ofMillis(100);
-  private static final Duration FIRST_END_RETRY = Duration.ofMillis(500);
-  private static final Duration MAX_END_RETRY = Duration.ofSeconds(30);
-  // Beyond this many background retries (a long broker outage) new ones are left to check-back,
-  // so an outage cannot grow the heap without bound.
-  private static final int MAX_PENDING_RETRIES = 10_000;
+  private static final Duration MAX_PREPARE_RETRY = Duration.ofSeconds(2);
+
+  /** When {@link #sendInTransaction} sends the commit or rollback. */
+  public enum DecisionMode {
+    /**
+     * Queued once the local transaction has ended; {@code sendInTransaction} returns without
+     * waiting for the broker (as RocketMQ's one-way END_TRANSACTION does). The default: the local
+     * transaction has committed, and a decision that never arrives is what check-back is for.
+     */
+    ASYNC,
+    /** {@code sendInTransaction} waits until the broker confirmed the decision (or gave up). */
+    SYNC
+  }
 
   private final String producerGroup;
   private final BrokerApi api;
   private final ProducerMetrics metrics;
-  private final int prepareAttempts;
-  private final Duration endTransactionRetryTimeout;
+  private final DecisionMode decisionMode;
+  private final Duration requestTimeout;
   private final Duration heartbeatInterval;
   private final ScheduledThreadPoolExecutor background;
-  private final AtomicInteger pendingRetries = new AtomicInteger();
+  private final BatchingSender<PrepareMessageRequest> prepares;
+  private final Decisions decisions;
 
   private HalfmsgProducer(Builder b) {
     this.producerGroup = b.producerGroup;
@@ -85,8 +94,8 @@ public final class HalfmsgProducer implements AutoCloseable {
         b.meterRegistry == null
             ? ProducerMetrics.NONE
             : new MicrometerProducerMetrics(b.meterRegistry, producerGroup);
-    this.prepareAttempts = b.prepareAttempts;
-    this.endTransactionRetryTimeout = b.endTransactionRetryTimeout;
+    this.decisionMode = b.decisionMode;
+    this.requestTimeout = b.requestTimeout;
     this.heartbeatInterval = b.heartbeatInterval;
     AtomicInteger threads = new AtomicInteger();
     this.background =
@@ -98,6 +107,32 @@ public final class HalfmsgProducer implements AutoCloseable {
               return t;
             });
     background.setRemoveOnCancelPolicy(true);
+    // A prepare's caller waits for it, so this queue never holds more than the callers' threads;
+    // its capacity only has to be above that.
+    this.prepares =
+        new BatchingSender<>(
+            "halfmsg-prepares",
+            b.maxRequestsInFlight,
+            b.maxBatchSize,
+            b.decisionQueueCapacity,
+            new BatchingSender.Retries(
+                b.prepareAttempts,
+                b.requestTimeout.multipliedBy(b.prepareAttempts).plus(MAX_PREPARE_RETRY),
+                FIRST_PREPARE_RETRY,
+                MAX_PREPARE_RETRY),
+            PrepareMessageRequest::messageId,
+            api::prepareBatch,
+            this::submit);
+    this.decisions =
+        new Decisions(
+            api,
+            metrics,
+            this::submit,
+            b.maxRequestsInFlight,
+            b.maxBatchSize,
+            b.decisionQueueCapacity,
+            b.endTransactionRetryTimeout,
+            b.requestTimeout);
   }
 
   public static Builder builder() {
@@ -113,13 +148,17 @@ public final class HalfmsgProducer implements AutoCloseable {
    * according to its outcome.
    *
    * <p>The prepare is retried on network errors and 5xx answers with the same message id, so a lost
-   * answer cannot create a second half message. The commit or rollback is tried once at once and,
-   * if the broker cannot be reached, retried in the background for {@link
-   * Builder#endTransactionRetryTimeout}; should it never arrive, the broker's check-back decides.
-   * If the local transaction answers {@link TransactionState#UNKNOWN}, nothing is sent: check-back
-   * decides.
+   * answer cannot create a second half message; prepares of concurrent callers share one request.
+   * The commit or rollback is queued and sent with other threads' decisions; with {@link
+   * DecisionMode#ASYNC} (the default) this method returns without waiting for it, with {@link
+   * DecisionMode#SYNC} it waits for the broker's answer. If the broker cannot be reached it is
+   * retried in the background for {@link Builder#endTransactionRetryTimeout}; should it never
+   * arrive, the broker's check-back decides. If the local transaction answers {@link
+   * TransactionState#UNKNOWN}, nothing is sent: check-back decides.
    *
-   * @return the message id and the state reached
+   * @return the message id and the state reached (in {@code ASYNC} mode {@link
+   *     MessageState#PREPARED} with the decision still on its way: see {@link
+   *     SendResult#confirmation()})
    * @throws HalfmsgException if the message could not be prepared; the local transaction did not
    *     run
    * @throws LocalTransactionException if the local transaction threw; the message stays prepared
@@ -138,7 +177,10 @@ public final class HalfmsgProducer implements AutoCloseable {
     if (local == null) {
       local = TransactionState.UNKNOWN;
     }
-    return new SendResult(prepared.messageId(), local, endTransaction(prepared.messageId(), local));
+    CompletableFuture<MessageState> confirmation = endTransactionAsync(prepared.messageId(), local);
+    MessageState state =
+        decisionMode == DecisionMode.SYNC ? confirmation.join() : MessageState.PREPARED;
+    return new SendResult(prepared.messageId(), local, state, confirmation);
   }
 
   /**
@@ -153,26 +195,20 @@ public final class HalfmsgProducer implements AutoCloseable {
     Objects.requireNonNull(message, "message");
     Message withId =
         message.messageId() == null ? message.withMessageId(MessageIds.newId()) : message;
-    byte[] body = Json.write(prepareRequest(withId));
-    BrokerHttp.Answer answer = null;
-    Duration backoff = FIRST_PREPARE_RETRY;
-    for (int attempt = 1; attempt <= prepareAttempts; attempt++) {
-      answer = api.prepare(body);
-      if (answer.ok()) {
-        metrics.prepared();
-        return withId;
-      }
-      if (!answer.retryable()) {
-        break;
-      }
-      log.debug("Prepare of {} failed (attempt {}): {}", withId.messageId(), attempt, answer);
-      if (attempt < prepareAttempts && !pause(backoff)) {
-        break;
-      }
-      backoff = backoff.multipliedBy(2);
+    BatchItemResult result;
+    try {
+      result = await(prepares.submit(prepareRequest(withId), requestTimeout));
+    } catch (BatchingSender.QueueFullException e) {
+      metrics.failed(Operation.PREPARE);
+      throw new HalfmsgException(
+          "Prepare of message " + withId.messageId() + " failed: " + e.getMessage(), 0, null, e);
+    }
+    if (result.ok()) {
+      metrics.prepared();
+      return withId;
     }
     metrics.failed(Operation.PREPARE);
-    throw failure("Prepare of message " + withId.messageId() + " failed", answer);
+    throw failure("Prepare of message " + withId.messageId() + " failed", result);
   }
 
   /**
@@ -185,13 +221,24 @@ public final class HalfmsgProducer implements AutoCloseable {
    *     the call is still being retried
    */
   public MessageState endTransaction(String messageId, TransactionState state) {
+    return endTransactionAsync(messageId, state).join();
+  }
+
+  /**
+   * Queues the outcome of a local transaction like {@link #endTransaction}, without waiting: it
+   * goes out with other threads' decisions in one request, and is retried in the background if no
+   * broker takes it.
+   *
+   * @return completes with the state the broker confirmed, or {@link MessageState#PREPARED} if
+   *     nothing was sent or the broker never took it (check-back decides then); never exceptionally
+   */
+  public CompletableFuture<MessageState> endTransactionAsync(
+      String messageId, TransactionState state) {
     Objects.requireNonNull(messageId, "messageId");
     if (state == null || state == TransactionState.UNKNOWN) {
-      return MessageState.PREPARED;
+      return CompletableFuture.completedFuture(MessageState.PREPARED);
     }
-    long deadline = System.nanoTime() + endTransactionRetryTimeout.toNanos();
-    MessageState reached = tryEnd(messageId, state, deadline, FIRST_END_RETRY);
-    return reached == null ? MessageState.PREPARED : reached;
+    return decisions.send(messageId, state);
   }
 
   /**
@@ -203,7 +250,6 @@ public final class HalfmsgProducer implements AutoCloseable {
   public void endTransactionAsync(String messageId, Callable<TransactionState> decision) {
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(decision, "decision");
-    long deadline = System.nanoTime() + endTransactionRetryTimeout.toNanos();
     submit(
         () -> {
           TransactionState state;
@@ -213,9 +259,7 @@ public final class HalfmsgProducer implements AutoCloseable {
             log.warn("Deciding message {} failed; check-back will decide it", messageId, e);
             return;
           }
-          if (state != null && state != TransactionState.UNKNOWN) {
-            tryEnd(messageId, state, deadline, FIRST_END_RETRY);
-          }
+          endTransactionAsync(messageId, state);
         },
         Duration.ZERO);
   }
@@ -241,9 +285,9 @@ public final class HalfmsgProducer implements AutoCloseable {
   }
 
   /**
-   * Stops background work. Commit and rollback calls already due (of transactions that just ended)
-   * still go out, for up to 5 s; later retries and heartbeats are dropped, and check-back settles
-   * those messages.
+   * Stops background work. Commit and rollback calls already queued (of transactions that just
+   * ended) still go out, for up to 5 s; later retries and heartbeats are dropped, and check-back
+   * settles those messages.
    */
   @Override
   public void close() {
@@ -260,6 +304,14 @@ public final class HalfmsgProducer implements AutoCloseable {
       background.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    // After the background pool: its last tasks may still queue decisions.
+    decisions.close(Duration.ofSeconds(5));
+    prepares.close(Duration.ofSeconds(1));
+  }
+
+  /** The mode {@link #sendInTransaction} sends decisions in. */
+  public DecisionMode decisionMode() {
+    return decisionMode;
   }
 
   private void dropScheduledLater() {
@@ -299,77 +351,6 @@ public final class HalfmsgProducer implements AutoCloseable {
     }
   }
 
-  /**
-   * One commit or rollback attempt; on a retryable failure the next one is scheduled.
-   *
-   * @return the confirmed state, or {@code null} if none (yet)
-   */
-  private MessageState tryEnd(
-      String messageId, TransactionState state, long deadline, Duration nextDelay) {
-    boolean commit = state == TransactionState.COMMIT;
-    BrokerHttp.Answer answer = commit ? api.commit(messageId) : api.rollback(messageId);
-    if (answer.ok()) {
-      MessageStateResponse response = parse(answer.body());
-      MessageState confirmed =
-          response != null && response.state() != null
-              ? response.state()
-              : commit ? MessageState.COMMITTED : MessageState.ROLLED_BACK;
-      if (commit) {
-        metrics.committed();
-      } else {
-        metrics.rolledBack();
-      }
-      return confirmed;
-    }
-    Operation operation = commit ? Operation.COMMIT : Operation.ROLLBACK;
-    if (answer.retryable()) {
-      if (System.nanoTime() - deadline >= 0) {
-        metrics.failed(operation);
-        log.warn(
-            "Giving up {} of message {} after {}: {}; the broker's check-back will decide it",
-            operation,
-            messageId,
-            endTransactionRetryTimeout,
-            answer.describe());
-        return null;
-      }
-      if (pendingRetries.incrementAndGet() > MAX_PENDING_RETRIES) {
-        pendingRetries.decrementAndGet();
-        metrics.failed(operation);
-        log.warn("Too many pending retries; leaving {} to check-back", messageId);
-        return null;
-      }
-      Duration after = nextDelay.compareTo(MAX_END_RETRY) > 0 ? MAX_END_RETRY : nextDelay;
-      log.debug("{} of {} failed ({}); retrying in {}", operation, messageId, answer, after);
-      boolean scheduled =
-          submit(
-              () -> {
-                pendingRetries.decrementAndGet();
-                tryEnd(messageId, state, deadline, after.multipliedBy(2));
-              },
-              after);
-      if (!scheduled) {
-        pendingRetries.decrementAndGet();
-      }
-      return null;
-    }
-    metrics.failed(operation);
-    String type = Json.field(answer.body(), "type");
-    if (answer.status() == 409) {
-      // The broker decided the other way: an operator, or a TransactionChecker that answered
-      // before this local transaction ended. With the barrier table this cannot happen.
-      log.error(
-          "The broker refused {} of message {}: it was already decided the other way ({}). The"
-              + " local transaction and the message now disagree; check the TransactionChecker.",
-          operation,
-          messageId,
-          Json.field(answer.body(), "detail"));
-      return commit ? MessageState.ROLLED_BACK : MessageState.COMMITTED;
-    }
-    log.error("The broker refused {} of message {}: {} {}", operation, messageId, type, answer);
-    return null;
-  }
-
   private PrepareMessageRequest prepareRequest(Message m) {
     byte[] body = m.bodyBytes();
     String text = strictUtf8(body);
@@ -399,14 +380,6 @@ public final class HalfmsgProducer implements AutoCloseable {
     }
   }
 
-  private static MessageStateResponse parse(String body) {
-    try {
-      return Json.MAPPER.readValue(body, MessageStateResponse.class);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
   static HalfmsgException failure(String what, BrokerHttp.Answer answer) {
     if (answer == null || answer.status() == 0) {
       return new HalfmsgException(
@@ -421,18 +394,39 @@ public final class HalfmsgProducer implements AutoCloseable {
         null);
   }
 
-  private static boolean pause(Duration d) {
+  static HalfmsgException failure(String what, BatchItemResult result) {
+    if (result.status() == 0) {
+      return new HalfmsgException(what + ": no broker answered (" + result.detail() + ")", null);
+    }
+    return new HalfmsgException(
+        what + ": " + result.status() + " " + result.detail(),
+        result.status(),
+        result.type(),
+        null);
+  }
+
+  private static BatchItemResult await(CompletableFuture<BatchItemResult> result) {
     try {
-      TimeUnit.NANOSECONDS.sleep(d.toNanos());
-      return true;
+      return result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      throw new HalfmsgException("Interrupted while waiting for the broker", e);
+    } catch (ExecutionException e) {
+      throw new HalfmsgException("Sending to the broker failed: " + e.getCause(), e.getCause());
     }
   }
 
   /** Configures a {@link HalfmsgProducer}; broker URL(s) and producer group are required. */
   public static final class Builder {
+    /** Default of {@link #maxBatchSize}. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 100;
+
+    /** Default of {@link #maxRequestsInFlight}. */
+    public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 4;
+
+    /** Default of {@link #queueCapacity}. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
     private final List<String> brokerUrls = new ArrayList<>();
     private String token;
     private String producerGroup;
@@ -442,6 +436,10 @@ public final class HalfmsgProducer implements AutoCloseable {
     private Duration endTransactionRetryTimeout = Duration.ofMinutes(5);
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private int backgroundThreads = 4;
+    private DecisionMode decisionMode = DecisionMode.ASYNC;
+    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+    private int maxRequestsInFlight = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
+    private int decisionQueueCapacity = DEFAULT_QUEUE_CAPACITY;
     private MeterRegistry meterRegistry;
 
     private Builder() {}
@@ -529,6 +527,53 @@ public final class HalfmsgProducer implements AutoCloseable {
     }
 
     /**
+     * When {@code sendInTransaction} sends the commit or rollback: {@link DecisionMode#ASYNC} (the
+     * default) queues it and returns, {@link DecisionMode#SYNC} waits for the broker's answer.
+     */
+    public Builder decisionMode(DecisionMode decisionMode) {
+      this.decisionMode = Objects.requireNonNull(decisionMode, "decisionMode");
+      return this;
+    }
+
+    /**
+     * The most prepares, or commits and rollbacks, one request to the broker carries; default 100.
+     * Concurrent callers' items share a request; a lone one is sent at once, never held back.
+     */
+    public Builder maxBatchSize(int maxBatchSize) {
+      if (maxBatchSize < 1 || maxBatchSize > WireRules.MAX_BATCH_ITEMS) {
+        throw new IllegalArgumentException(
+            "maxBatchSize must be 1 to " + WireRules.MAX_BATCH_ITEMS + ": " + maxBatchSize);
+      }
+      this.maxBatchSize = maxBatchSize;
+      return this;
+    }
+
+    /**
+     * How many prepare requests, and as many decision requests, may be under way at once; default
+     * 4. While they are, new items queue and go in the next request together.
+     */
+    public Builder maxRequestsInFlight(int maxRequestsInFlight) {
+      if (maxRequestsInFlight < 1) {
+        throw new IllegalArgumentException("maxRequestsInFlight must be at least 1");
+      }
+      this.maxRequestsInFlight = maxRequestsInFlight;
+      return this;
+    }
+
+    /**
+     * How many commits and rollbacks may wait for the broker (queued or between retries); default
+     * 10,000. When full, a decision waits up to {@link #requestTimeout} for room, and is then left
+     * to check-back: memory stays bounded during a long broker outage.
+     */
+    public Builder queueCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("queueCapacity must be at least 1");
+      }
+      this.decisionQueueCapacity = capacity;
+      return this;
+    }
+
+    /**
      * Counts sends, commits, rollbacks, failures and check-backs in this Micrometer registry
      * ({@code halfmsg.producer.*}, tagged with the group). Optional.
      */
@@ -541,7 +586,7 @@ public final class HalfmsgProducer implements AutoCloseable {
       if (brokerUrls.isEmpty()) {
         throw new IllegalStateException("at least one broker URL is required");
       }
-      if (producerGroup == null || !GROUP.matcher(producerGroup).matches()) {
+      if (!WireRules.isRocketMqName(producerGroup)) {
         throw new IllegalStateException(
             "producerGroup must be 1 to 127 characters of [%a-zA-Z0-9_-]: " + producerGroup);
       }

@@ -103,8 +103,10 @@ class SendInTransactionTest {
 
     assertThat(ran).isTrue();
     assertThat(r.localState()).isEqualTo(TransactionState.COMMIT);
-    assertThat(r.state()).isEqualTo(MessageState.COMMITTED);
-    assertThat(r.committed()).isTrue();
+    assertThat(r.state())
+        .as("decisions are asynchronous by default")
+        .isEqualTo(MessageState.PREPARED);
+    assertThat(confirmed(r)).isEqualTo(MessageState.COMMITTED);
     JsonNode stored = broker.message(r.messageId());
     assertThat(stored.path("state").asText()).isEqualTo("COMMITTED");
     assertThat(stored.path("resolvedBy").asText()).isEqualTo("PRODUCER");
@@ -123,7 +125,7 @@ class SendInTransactionTest {
   void aRolledBackLocalTransactionRollsTheMessageBack() {
     SendResult r = producer.sendInTransaction(order("o-2"), msg -> TransactionState.ROLLBACK);
 
-    assertThat(r.state()).isEqualTo(MessageState.ROLLED_BACK);
+    assertThat(confirmed(r)).isEqualTo(MessageState.ROLLED_BACK);
     assertThat(broker.state(r.messageId())).isEqualTo("ROLLED_BACK");
     assertThat(broker.resolvedBy(r.messageId())).isEqualTo("PRODUCER");
     assertThat(counter("halfmsg.producer.rollbacks")).isEqualTo(1);
@@ -155,7 +157,7 @@ class SendInTransactionTest {
             });
 
     assertThat(r.messageId()).isEqualTo(id);
-    assertThat(r.state()).isEqualTo(MessageState.COMMITTED);
+    assertThat(confirmed(r)).isEqualTo(MessageState.COMMITTED);
     assertThat(broker.state(id)).isEqualTo("COMMITTED");
   }
 
@@ -236,7 +238,7 @@ class SendInTransactionTest {
     try (HalfmsgProducer failingOver = producer("http://127.0.0.1:1", broker.url())) {
       SendResult r = failingOver.sendInTransaction(order("o-5"), msg -> TransactionState.COMMIT);
 
-      assertThat(r.state()).isEqualTo(MessageState.COMMITTED);
+      assertThat(confirmed(r)).isEqualTo(MessageState.COMMITTED);
     }
   }
 
@@ -247,7 +249,7 @@ class SendInTransactionTest {
       AtomicInteger prepares = new AtomicInteger();
       proxy.rule(
           request ->
-              request.path().equals("/api/v1/messages") && prepares.incrementAndGet() == 1
+              request.path().equals("/api/v1/messages:batch") && prepares.incrementAndGet() == 1
                   ? Fault.LOSE_ANSWER
                   : Fault.NONE);
       AtomicInteger localTransactions = new AtomicInteger();
@@ -260,7 +262,7 @@ class SendInTransactionTest {
                 return TransactionState.COMMIT;
               });
 
-      assertThat(proxy.seen("POST", "/api/v1/messages"))
+      assertThat(proxy.seen("POST", "/api/v1/messages:batch"))
           .extracting(FaultyProxy.Seen::fault, FaultyProxy.Seen::upstreamStatus)
           .as("the broker created it, the answer was lost, the retry found it")
           .containsExactly(
@@ -268,7 +270,7 @@ class SendInTransactionTest {
               org.assertj.core.groups.Tuple.tuple(Fault.NONE, 200));
       assertThat(broker.messageCount(group)).isEqualTo(1);
       assertThat(localTransactions).hasValue(1);
-      assertThat(r.state()).isEqualTo(MessageState.COMMITTED);
+      assertThat(confirmed(r)).isEqualTo(MessageState.COMMITTED);
     }
   }
 
@@ -279,18 +281,151 @@ class SendInTransactionTest {
       AtomicInteger commits = new AtomicInteger();
       proxy.rule(
           request ->
-              request.path().endsWith("/commit") && commits.incrementAndGet() == 1
+              request.path().equals("/api/v1/decisions") && commits.incrementAndGet() == 1
                   ? Fault.LOSE_REQUEST
                   : Fault.NONE);
 
       SendResult r = viaProxy.sendInTransaction(order("o-7"), msg -> TransactionState.COMMIT);
 
-      assertThat(r.state()).as("not confirmed yet").isEqualTo(MessageState.PREPARED);
+      assertThat(r.confirmation().toCompletableFuture().isDone()).as("not confirmed yet").isFalse();
       broker.awaitState(r.messageId(), "COMMITTED");
+      assertThat(confirmed(r)).isEqualTo(MessageState.COMMITTED);
       // The checker answers UNKNOWN to everything here: only the producer's retry can commit.
       assertThat(broker.resolvedBy(r.messageId())).isEqualTo("PRODUCER");
       // The proxy records a request once the broker answered it, maybe after awaitState saw it.
-      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.seen("POST", "/commit").size() == 2);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> proxy.seen("POST", "/api/v1/decisions").size() == 2);
+    }
+  }
+
+  @Test
+  void inSyncModeSendInTransactionWaitsForTheBrokersConfirmation() {
+    try (HalfmsgProducer sync =
+        HalfmsgProducer.builder()
+            .brokerUrls(broker.url())
+            .token(TestBroker.PRODUCER_TOKEN)
+            .producerGroup(group)
+            .decisionMode(HalfmsgProducer.DecisionMode.SYNC)
+            .build()) {
+      SendResult r = sync.sendInTransaction(order("o-10"), msg -> TransactionState.COMMIT);
+
+      assertThat(r.state()).isEqualTo(MessageState.COMMITTED);
+      assertThat(r.committed()).isTrue();
+      assertThat(broker.state(r.messageId())).isEqualTo("COMMITTED");
+    }
+  }
+
+  @Test
+  void concurrentSendsShareBatchRequests() throws Exception {
+    int threads = 16;
+    int perThread = 25;
+    try (FaultyProxy proxy = new FaultyProxy(broker.url());
+        HalfmsgProducer viaProxy = producer(proxy.url())) {
+      java.util.List<SendResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(threads);
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        pool.submit(
+            () -> {
+              for (int i = 0; i < perThread; i++) {
+                results.add(
+                    viaProxy.sendInTransaction(
+                        order("c-" + thread + "-" + i),
+                        msg ->
+                            i2s(msg) % 7 == 0
+                                ? TransactionState.ROLLBACK
+                                : TransactionState.COMMIT));
+              }
+            });
+      }
+      pool.shutdown();
+      assertThat(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      assertThat(results).hasSize(threads * perThread);
+      for (SendResult r : results) {
+        assertThat(confirmed(r))
+            .isEqualTo(
+                r.localState() == TransactionState.COMMIT
+                    ? MessageState.COMMITTED
+                    : MessageState.ROLLED_BACK);
+        assertThat(broker.state(r.messageId())).isEqualTo(confirmed(r).name());
+      }
+      assertThat(broker.messageCount(group)).isEqualTo(threads * perThread);
+      assertThat(proxy.seen("POST", "/api/v1/messages:batch").size())
+          .as("prepares share requests")
+          .isLessThan(threads * perThread);
+      assertThat(proxy.seen("POST", "/api/v1/decisions").size())
+          .as("decisions share requests")
+          .isLessThan(threads * perThread);
+      assertThat(proxy.seen("POST", "/api/v1/messages")).as("no single calls").isEmpty();
+    }
+  }
+
+  @Test
+  void anOverloadedBrokerIsGivenThePauseItAskedForAndNothingIsLost() throws Exception {
+    try (FaultyProxy proxy = new FaultyProxy(broker.url());
+        HalfmsgProducer viaProxy = producer(proxy.url())) {
+      AtomicInteger refused = new AtomicInteger();
+      proxy.rule(
+          request ->
+              request.path().equals("/api/v1/decisions") && refused.incrementAndGet() <= 2
+                  ? Fault.OVERLOADED
+                  : Fault.NONE);
+
+      long start = System.nanoTime();
+      SendResult r = viaProxy.sendInTransaction(order("o-11"), msg -> TransactionState.COMMIT);
+
+      assertThat(confirmed(r)).isEqualTo(MessageState.COMMITTED);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("two Retry-After: 1 answers were respected")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+      assertThat(proxy.seen("POST", "/api/v1/decisions"))
+          .extracting(FaultyProxy.Seen::upstreamStatus)
+          .containsExactly(503, 503, 200);
+      assertThat(broker.resolvedBy(r.messageId())).isEqualTo("PRODUCER");
+    }
+  }
+
+  @Test
+  void aDecisionQueueThatIsFullLeavesTheMessageToCheckBackInsteadOfGrowing() throws Exception {
+    try (FaultyProxy proxy = new FaultyProxy(broker.url());
+        HalfmsgProducer tiny =
+            HalfmsgProducer.builder()
+                .brokerUrls(proxy.url())
+                .token(TestBroker.PRODUCER_TOKEN)
+                .producerGroup(group)
+                .queueCapacity(1)
+                .maxRequestsInFlight(1)
+                .requestTimeout(Duration.ofMillis(500))
+                .meterRegistry(meters)
+                .build()) {
+      proxy.rule(
+          request -> request.path().equals("/api/v1/decisions") ? Fault.OVERLOADED : Fault.NONE);
+      java.util.List<SendResult> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        results.add(tiny.sendInTransaction(order("q-" + i), msg -> TransactionState.COMMIT));
+      }
+
+      await()
+          .atMost(TestBroker.PATIENCE)
+          .until(
+              () ->
+                  results.stream()
+                          .filter(r -> r.confirmation().toCompletableFuture().isDone())
+                          .count()
+                      >= 2);
+      assertThat(
+              results.stream()
+                  .filter(
+                      r ->
+                          r.confirmation().toCompletableFuture().getNow(null)
+                              == MessageState.PREPARED))
+          .as("refused for lack of room, left to check-back")
+          .isNotEmpty();
+      assertThat(counter("halfmsg.producer.failures", "operation", "commit"))
+          .isGreaterThanOrEqualTo(1);
     }
   }
 
@@ -304,6 +439,17 @@ class SendInTransactionTest {
 
     assertThat(broker.state(id)).isEqualTo("COMMITTED");
     assertThat(broker.resolvedBy(id)).isEqualTo("PRODUCER");
+  }
+
+  private static MessageState confirmed(SendResult r) {
+    return r.confirmation()
+        .toCompletableFuture()
+        .orTimeout(20, java.util.concurrent.TimeUnit.SECONDS)
+        .join();
+  }
+
+  private static int i2s(Message m) {
+    return Math.abs(m.keys().hashCode());
   }
 
   private double counter(String name, String... tags) {

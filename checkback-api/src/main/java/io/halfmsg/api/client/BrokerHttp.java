@@ -17,8 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BrokerHttp {
 
-  /** What a broker answered; {@code status} 0 means none could be reached. */
-  public record Answer(int status, String body, String url) {
+  /**
+   * What a broker answered; {@code status} 0 means none could be reached. {@code retryAfter} is the
+   * broker's {@code Retry-After} (an overloaded broker asks clients to wait), or null.
+   */
+  public record Answer(int status, String body, String url, Duration retryAfter) {
+
+    public Answer(int status, String body, String url) {
+      this(status, body, url, null);
+    }
+
     public boolean ok() {
       return status >= 200 && status < 300;
     }
@@ -96,6 +104,16 @@ public final class BrokerHttp {
     return s.substring(0, end);
   }
 
+  /** A {@code Retry-After} in seconds (the broker never sends the HTTP-date form); null if not. */
+  private static Duration seconds(String retryAfter) {
+    try {
+      long s = Long.parseLong(retryAfter.trim());
+      return s < 0 ? null : Duration.ofSeconds(Math.min(s, 300));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   private Answer sendTo(String base, String method, String path, byte[] body) {
     String url = base + path;
     HttpRequest.Builder request =
@@ -114,7 +132,11 @@ public final class BrokerHttp {
     }
     try {
       HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body(), url);
+      return new Answer(
+          r.statusCode(),
+          r.body(),
+          url,
+          r.headers().firstValue("Retry-After").map(BrokerHttp::seconds).orElse(null));
     } catch (IOException e) {
       return new Answer(0, e.toString(), url);
     } catch (InterruptedException e) {

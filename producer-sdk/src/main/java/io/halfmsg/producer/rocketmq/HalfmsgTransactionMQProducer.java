@@ -138,7 +138,12 @@ public class HalfmsgTransactionMQProducer extends TransactionMQProducer {
     if (state == null) {
       state = LocalTransactionState.UNKNOW;
     }
-    producer.endTransaction(id, toHalfmsg(state));
+    // RocketMQ's END_TRANSACTION is one-way: by default the decision is queued, not awaited.
+    if (producer.decisionMode() == HalfmsgProducer.DecisionMode.SYNC) {
+      producer.endTransaction(id, toHalfmsg(state));
+    } else {
+      producer.endTransactionAsync(id, toHalfmsg(state));
+    }
 
     TransactionSendResult result = new TransactionSendResult();
     result.setSendStatus(SendStatus.SEND_OK);

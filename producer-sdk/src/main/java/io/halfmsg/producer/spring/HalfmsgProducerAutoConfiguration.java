@@ -67,6 +67,18 @@ public class HalfmsgProducerAutoConfiguration {
             .prepareAttempts(properties.prepareAttempts())
             .endTransactionRetryTimeout(properties.endTransactionRetryTimeout())
             .heartbeatInterval(properties.checkBack().heartbeatInterval());
+    if (properties.decisionMode() != null) {
+      builder.decisionMode(properties.decisionMode());
+    }
+    if (properties.maxBatchSize() != null) {
+      builder.maxBatchSize(properties.maxBatchSize());
+    }
+    if (properties.maxRequestsInFlight() != null) {
+      builder.maxRequestsInFlight(properties.maxRequestsInFlight());
+    }
+    if (properties.queueCapacity() != null) {
+      builder.queueCapacity(properties.queueCapacity());
+    }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
   }

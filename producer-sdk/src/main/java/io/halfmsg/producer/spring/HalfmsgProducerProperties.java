@@ -1,5 +1,6 @@
 package io.halfmsg.producer.spring;
 
+import io.halfmsg.producer.HalfmsgProducer;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -20,6 +21,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     send fails.
  * @param endTransactionRetryTimeout How long a commit or rollback that no broker answered is
  *     retried in the background. Afterwards the broker's check-back decides.
+ * @param decisionMode ASYNC (default): a commit or rollback is queued and sent in the background
+ *     with other threads' decisions; SYNC: sendInTransaction waits for the broker's answer.
+ *     HalfmsgTemplate always sends them after the transaction completes, in the background.
+ * @param maxBatchSize The most prepares, or commits and rollbacks, one request carries (default
+ *     100). Concurrent sends share requests; a lone one is sent at once.
+ * @param maxRequestsInFlight How many prepare requests, and as many decision requests, may be under
+ *     way at once (default 4).
+ * @param queueCapacity How many commits and rollbacks may wait for the broker (default 10000);
+ *     beyond that they are left to check-back, so memory stays bounded in a broker outage.
  * @param checkBack Check-back endpoint of this application.
  * @param barrier Barrier table behind automatic check-back.
  */
@@ -32,6 +42,11 @@ public record HalfmsgProducerProperties(
     @DefaultValue("5s") Duration requestTimeout,
     @DefaultValue("3") int prepareAttempts,
     @DefaultValue("5m") Duration endTransactionRetryTimeout,
+    // No defaults here: unset means the builder's own (one home for each default).
+    HalfmsgProducer.DecisionMode decisionMode,
+    Integer maxBatchSize,
+    Integer maxRequestsInFlight,
+    Integer queueCapacity,
     @DefaultValue CheckBack checkBack,
     @DefaultValue Barrier barrier) {
 

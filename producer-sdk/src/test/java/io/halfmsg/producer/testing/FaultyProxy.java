@@ -31,7 +31,12 @@ public final class FaultyProxy implements AutoCloseable {
     /** Passed on and acted on by the broker, but the answer is lost: the connection closes. */
     LOSE_ANSWER,
     /** Never reaches the broker: the connection closes. */
-    LOSE_REQUEST
+    LOSE_REQUEST,
+    /**
+     * Never reaches the broker: answered 503 with {@code Retry-After: 1}, as an overloaded one
+     * does.
+     */
+    OVERLOADED
   }
 
   /** One request the proxy saw, and what it did with it. */
@@ -83,6 +88,18 @@ public final class FaultyProxy implements AutoCloseable {
       if (fault == Fault.LOSE_REQUEST) {
         seen.add(new Seen(method, path, fault, 0));
         return; // closing without an answer closes the connection
+      }
+      if (fault == Fault.OVERLOADED) {
+        seen.add(new Seen(method, path, fault, 503));
+        exchange.getRequestBody().readAllBytes();
+        byte[] problem = "{\"type\":\"urn:halfmsg:problem:overloaded\",\"status\":503}".getBytes();
+        exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        exchange.sendResponseHeaders(503, problem.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(problem);
+        }
+        return;
       }
       byte[] body = exchange.getRequestBody().readAllBytes();
       HttpRequest.Builder forward =
