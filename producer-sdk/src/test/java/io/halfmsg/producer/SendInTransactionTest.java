@@ -364,6 +364,33 @@ class SendInTransactionTest {
   }
 
   @Test
+  void aBrokerWithoutBatchEndpointsGetsSingleCalls() throws Exception {
+    try (FaultyProxy proxy = new FaultyProxy(broker.url());
+        HalfmsgProducer viaProxy = producer(proxy.url())) {
+      proxy.rule(
+          request ->
+              request.path().equals("/api/v1/messages:batch")
+                      || request.path().equals("/api/v1/decisions")
+                  ? Fault.NO_SUCH_ENDPOINT
+                  : Fault.NONE);
+
+      SendResult committed =
+          viaProxy.sendInTransaction(order("o-12"), msg -> TransactionState.COMMIT);
+      SendResult rolledBack =
+          viaProxy.sendInTransaction(order("o-13"), msg -> TransactionState.ROLLBACK);
+
+      assertThat(confirmed(committed)).isEqualTo(MessageState.COMMITTED);
+      assertThat(confirmed(rolledBack)).isEqualTo(MessageState.ROLLED_BACK);
+      assertThat(broker.state(committed.messageId())).isEqualTo("COMMITTED");
+      assertThat(broker.state(rolledBack.messageId())).isEqualTo("ROLLED_BACK");
+      assertThat(proxy.seen("POST", "/api/v1/messages:batch")).as("tried once").hasSize(1);
+      assertThat(proxy.seen("POST", "/api/v1/messages")).hasSize(2);
+      assertThat(proxy.seen("POST", "/commit")).hasSize(1);
+      assertThat(proxy.seen("POST", "/rollback")).hasSize(1);
+    }
+  }
+
+  @Test
   void anOverloadedBrokerIsGivenThePauseItAskedForAndNothingIsLost() throws Exception {
     try (FaultyProxy proxy = new FaultyProxy(broker.url());
         HalfmsgProducer viaProxy = producer(proxy.url())) {

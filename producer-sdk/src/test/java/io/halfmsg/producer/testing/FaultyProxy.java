@@ -36,7 +36,9 @@ public final class FaultyProxy implements AutoCloseable {
      * Never reaches the broker: answered 503 with {@code Retry-After: 1}, as an overloaded one
      * does.
      */
-    OVERLOADED
+    OVERLOADED,
+    /** Never reaches the broker: answered 404, as a broker without that endpoint does. */
+    NO_SUCH_ENDPOINT
   }
 
   /** One request the proxy saw, and what it did with it. */
@@ -88,6 +90,12 @@ public final class FaultyProxy implements AutoCloseable {
       if (fault == Fault.LOSE_REQUEST) {
         seen.add(new Seen(method, path, fault, 0));
         return; // closing without an answer closes the connection
+      }
+      if (fault == Fault.NO_SUCH_ENDPOINT) {
+        seen.add(new Seen(method, path, fault, 404));
+        exchange.getRequestBody().readAllBytes();
+        exchange.sendResponseHeaders(404, -1);
+        return;
       }
       if (fault == Fault.OVERLOADED) {
         seen.add(new Seen(method, path, fault, 503));
