@@ -1,5 +1,6 @@
 package io.halfmsg.producer;
 
+import io.halfmsg.api.WireRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -7,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A message to send in a transaction: what becomes a RocketMQ message once the local transaction
@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
  * LocalTransaction} always has it.
  */
 public final class Message {
-
-  private static final Pattern MESSAGE_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
 
   private final String messageId;
   private final String topic;
@@ -171,7 +169,7 @@ public final class Message {
      * {@code [A-Za-z0-9._:-]}, unique, and preferably time-ordered.
      */
     public Builder messageId(String messageId) {
-      if (messageId != null && !MESSAGE_ID.matcher(messageId).matches()) {
+      if (messageId != null && !WireRules.isMessageId(messageId)) {
         throw new IllegalArgumentException(
             "messageId must be 1 to 64 characters of [A-Za-z0-9._:-]: " + messageId);
       }
