@@ -67,7 +67,9 @@ class BarrierCheckBackTest {
     proxy = new FaultyProxy(broker.url());
     proxy.rule(
         request ->
-            request.path().endsWith("/commit") || request.path().endsWith("/rollback")
+            request.path().equals("/api/v1/decisions")
+                    || request.path().endsWith("/commit")
+                    || request.path().endsWith("/rollback")
                 ? Fault.LOSE_REQUEST
                 : Fault.NONE);
     producer =
@@ -115,7 +117,9 @@ class BarrierCheckBackTest {
     assertThat(broker.resolvedBy(r.messageId())).isEqualTo("CHECK_BACK");
     assertThat(answersFor(r.messageId())).containsOnly(TransactionState.COMMIT);
     assertThat(app.orderExists("after-commit")).isTrue();
-    assertThat(proxy.seen("POST", "/commit")).isNotEmpty().allMatch(s -> s.upstreamStatus() == 0);
+    assertThat(proxy.seen("POST", "/api/v1/decisions"))
+        .isNotEmpty()
+        .allMatch(s -> s.upstreamStatus() == 0);
   }
 
   @Test
@@ -140,7 +144,7 @@ class BarrierCheckBackTest {
               assertThat(barrierState(e.messageId())).isEqualTo("ROLLBACK");
             });
     assertThat(app.orderExists("before-commit")).isFalse();
-    assertThat(proxy.seen("POST", "/rollback")).as("no rollback call was made").isEmpty();
+    assertThat(proxy.seen("POST", "/api/v1/decisions")).as("no rollback call was made").isEmpty();
   }
 
   @Test
