@@ -5,12 +5,13 @@ import io.halfmsg.api.client.BrokerHttp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ final class BatchingSender<I> implements AutoCloseable {
     final long deadline;
     int attempts;
     Duration backoff;
+    BatchItemResult last;
 
     Pending(I item) {
       this.item = item;
@@ -66,7 +68,7 @@ final class BatchingSender<I> implements AutoCloseable {
   private final Retries retries;
   private final int maxBatch;
   private final BlockingQueue<Pending> queue;
-  private final AtomicInteger waitingForRetry = new AtomicInteger();
+  private final Set<Pending> waitingForRetry = ConcurrentHashMap.newKeySet();
   private final int capacity;
   private final RetryScheduler scheduler;
   private final List<Thread> threads = new ArrayList<>();
@@ -115,7 +117,7 @@ final class BatchingSender<I> implements AutoCloseable {
     try {
       queued =
           running
-              && waitingForRetry.get() < capacity
+              && waitingForRetry.size() < capacity
               && queue.offer(p, maxBlock.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -132,7 +134,7 @@ final class BatchingSender<I> implements AutoCloseable {
 
   /** The number of items queued or waiting for a retry. */
   int backlog() {
-    return queue.size() + waitingForRetry.get();
+    return queue.size() + waitingForRetry.size();
   }
 
   private void run() {
@@ -218,8 +220,8 @@ final class BatchingSender<I> implements AutoCloseable {
     }
     Duration next = p.backoff.multipliedBy(2);
     p.backoff = next.compareTo(retries.maxBackoff()) > 0 ? retries.maxBackoff() : next;
-    if (waitingForRetry.incrementAndGet() > capacity) {
-      waitingForRetry.decrementAndGet();
+    p.last = last;
+    if (waitingForRetry.size() >= capacity || !waitingForRetry.add(p)) {
       finish(p, last);
       return;
     }
@@ -233,14 +235,12 @@ final class BatchingSender<I> implements AutoCloseable {
     boolean scheduled =
         scheduler.schedule(
             () -> {
-              waitingForRetry.decrementAndGet();
-              if (!running || !queue.offer(p)) {
+              if (waitingForRetry.remove(p) && (!running || !queue.offer(p))) {
                 finish(p, last);
               }
             },
             delay);
-    if (!scheduled) {
-      waitingForRetry.decrementAndGet();
+    if (!scheduled && waitingForRetry.remove(p)) {
       finish(p, last);
     }
   }
@@ -276,6 +276,12 @@ final class BatchingSender<I> implements AutoCloseable {
     Pending p;
     while ((p = queue.poll()) != null) {
       finish(p, failure(p, 0, name + " closed before this was sent", null));
+    }
+    // Their retries will not run any more: they end with what the broker last said.
+    for (Pending waiting : List.copyOf(waitingForRetry)) {
+      if (waitingForRetry.remove(waiting)) {
+        finish(waiting, waiting.last);
+      }
     }
   }
 

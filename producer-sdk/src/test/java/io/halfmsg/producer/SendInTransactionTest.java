@@ -300,6 +300,24 @@ class SendInTransactionTest {
   }
 
   @Test
+  void closingEndsTheConfirmationOfADecisionStillBeingRetried() throws Exception {
+    try (FaultyProxy proxy = new FaultyProxy(broker.url())) {
+      HalfmsgProducer viaProxy = producer(proxy.url());
+      proxy.rule(
+          request -> request.path().equals("/api/v1/decisions") ? Fault.LOSE_REQUEST : Fault.NONE);
+      SendResult r = viaProxy.sendInTransaction(order("o-14"), msg -> TransactionState.COMMIT);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !proxy.seen("POST", "/api/v1/decisions").isEmpty());
+
+      viaProxy.close();
+
+      assertThat(confirmed(r)).as("left to check-back").isEqualTo(MessageState.PREPARED);
+      assertThat(broker.state(r.messageId())).isEqualTo("PREPARED");
+    }
+  }
+
+  @Test
   void inSyncModeSendInTransactionWaitsForTheBrokersConfirmation() {
     try (HalfmsgProducer sync =
         HalfmsgProducer.builder()
