@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Talks to a running broker over real HTTP, as producers and operators do. */
@@ -46,13 +48,18 @@ public final class BrokerClient {
   }
 
   /** A response with its body parsed as JSON when it is JSON. */
-  public record Response(int status, String contentType, String body, JsonNode json) {
+  public record Response(
+      int status, String contentType, String body, JsonNode json, HttpHeaders headers) {
     public String problemType() {
       return json == null || json.get("type") == null ? null : json.get("type").asText();
     }
 
     public String text(String field) {
       return json == null || json.get(field) == null ? null : json.get(field).asText();
+    }
+
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
     }
   }
 
@@ -66,6 +73,24 @@ public final class BrokerClient {
 
   public Response rollback(String messageId) {
     return post("/api/v1/messages/" + messageId + "/rollback", "");
+  }
+
+  /** {@code POST /api/v1/messages:batch} with these prepares. */
+  public Response prepareBatch(List<? extends Map<String, ?>> messages) {
+    return post("/api/v1/messages:batch", json(Map.of("messages", messages)));
+  }
+
+  /** {@code POST /api/v1/decisions} with these {@code {messageId, decision}} items. */
+  public Response decide(List<? extends Map<String, ?>> decisions) {
+    return post("/api/v1/decisions", json(Map.of("decisions", decisions)));
+  }
+
+  public static Map<String, String> commitOf(String messageId) {
+    return Map.of("messageId", messageId, "decision", "COMMIT");
+  }
+
+  public static Map<String, String> rollbackOf(String messageId) {
+    return Map.of("messageId", messageId, "decision", "ROLLBACK");
   }
 
   public Response get(String path) {
@@ -96,7 +121,7 @@ public final class BrokerClient {
       String contentType = r.headers().firstValue("Content-Type").orElse("");
       JsonNode node =
           contentType.contains("json") && !r.body().isEmpty() ? JSON.readTree(r.body()) : null;
-      return new Response(r.statusCode(), contentType, r.body(), node);
+      return new Response(r.statusCode(), contentType, r.body(), node, r.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -1,16 +1,22 @@
 package io.halfmsg.broker.auth;
 
+import io.halfmsg.broker.web.BatchPaths;
 import java.util.regex.Pattern;
 
 /**
- * Which role each endpoint needs. Producers prepare and resolve their messages and register their
- * check-back endpoints; consumers subscribe and ack; everything else under the API, and the
- * actuator but its health probe, is for operators.
+ * Which role each endpoint needs. Producers prepare and resolve their messages (one by one or in
+ * batches) and register their check-back endpoints; consumers subscribe and ack; everything else
+ * under the API, and the actuator but its health probe, is for operators.
  */
 final class AccessPolicy {
 
   private static final Pattern PRODUCER_POST =
-      Pattern.compile("^/api/v1/messages(/[^/]+/(commit|rollback))?/?$");
+      Pattern.compile(
+          "^(/api/v1/messages(/[^/]+/(commit|rollback))?|"
+              + Pattern.quote(BatchPaths.PREPARE_BATCH)
+              + "|"
+              + Pattern.quote(BatchPaths.DECISIONS)
+              + ")/?$");
   private static final Pattern PRODUCER_PUT =
       Pattern.compile("^/api/v1/producer-groups/[^/]+/endpoints/?$");
   private static final Pattern CONSUMER_PUT = Pattern.compile("^/api/v1/subscriptions/[^/]+/?$");

@@ -3,20 +3,27 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.delivery.CommitHandoff;
 import io.halfmsg.broker.scan.Batcher;
+import io.halfmsg.broker.store.LockConflictRetry;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
@@ -27,7 +34,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * requests share one transaction (one log flush) and, for prepares, one statement. Nothing waits on
  * purpose: a batch is whatever queued while the previous one was being written, so a lone request
  * is written at once and a busy broker writes hundreds per transaction. Each request still gets its
- * own answer only after its row is durable.
+ * answers only after its rows are durable.
+ *
+ * <p>A request's items (one for the single calls, up to 1000 for a batch request) are queued as one
+ * unit: they are written in one transaction, and admitted or refused together. When the queue is
+ * full the request is refused with 503 {@code overloaded} and Retry-After, before anything is
+ * written, instead of piling up threads and memory behind a store that cannot keep up.
  */
 @Component
 class GroupCommit implements DisposableBean {
@@ -36,81 +48,169 @@ class GroupCommit implements DisposableBean {
   private static final long MAX_PREPARE_BATCH_BYTES = 2L * 1024 * 1024;
   private static final long ANSWER_TIMEOUT_SECONDS = 30;
 
-  /** A prepare waiting for its batch; completes with true if it inserted the row. */
-  record Prepare(
-      NewMessage message, Instant now, Instant nextCheckAt, CompletableFuture<Boolean> done) {}
+  /** Inserts of one chunk before giving up on ids that keep appearing and vanishing. */
+  private static final int MAX_INSERT_ROUNDS = 3;
 
-  /** A producer decision waiting for its batch; completes with true if it changed the state. */
+  /**
+   * What a prepare found: it inserted the row ({@code created}), or a message with its id was there
+   * already, in {@code state}, with the same content or not.
+   */
+  record PrepareOutcome(boolean created, MessageState state, boolean sameContent) {
+    static final PrepareOutcome CREATED = new PrepareOutcome(true, MessageState.PREPARED, true);
+  }
+
+  /**
+   * What a producer decision found: it changed the state ({@code changed}, now {@code state}), or
+   * the message was in {@code state} already (null: no such message).
+   */
+  record ResolveOutcome(boolean changed, MessageState state) {}
+
+  /** A prepare waiting for its batch. */
+  record Prepare(
+      NewMessage message,
+      Instant now,
+      Instant nextCheckAt,
+      CompletableFuture<PrepareOutcome> done) {}
+
+  /** A producer decision waiting for its batch. */
   record Resolve(
-      String messageId, MessageState target, Instant now, CompletableFuture<Boolean> done) {}
+      String messageId, MessageState target, Instant now, CompletableFuture<ResolveOutcome> done) {}
 
   private final MessageBatchSql sql;
   private final CommitHandoff handoff;
   private final NextLook nextLook;
   private final TransactionTemplate transaction;
+  private final LockConflictRetry lockConflicts;
   private final Batcher<Prepare> prepares;
   private final Batcher<Resolve> resolves;
+  private final Counter refused;
 
   GroupCommit(
       MessageBatchSql sql,
       CommitHandoff handoff,
       NextLook nextLook,
-      TransactionTemplate transaction) {
+      TransactionTemplate transaction,
+      LockConflictRetry lockConflicts,
+      MessageProperties properties,
+      MeterRegistry meters) {
     this.sql = sql;
     this.handoff = handoff;
     this.nextLook = nextLook;
     this.transaction = transaction;
-    this.prepares = new Batcher<>("halfmsg-prepare", 10_000, MAX_BATCH, 2, this::writePrepares);
-    this.resolves = new Batcher<>("halfmsg-resolve", 10_000, MAX_BATCH, 2, this::writeResolves);
+    this.lockConflicts = lockConflicts;
+    int capacity = properties.writeQueueCapacity();
+    this.prepares = new Batcher<>("halfmsg-prepare", capacity, MAX_BATCH, 2, this::writePrepares);
+    this.resolves = new Batcher<>("halfmsg-resolve", capacity, MAX_BATCH, 2, this::writeResolves);
+    this.refused =
+        Counter.builder("halfmsg.api.overloaded")
+            .description("Requests refused with 503 because the write queue was full")
+            .register(meters);
+    Gauge.builder("halfmsg.write-queue.waiting", prepares, Batcher::waiting)
+        .tag("queue", "prepare")
+        .register(meters);
+    Gauge.builder("halfmsg.write-queue.waiting", resolves, Batcher::waiting)
+        .tag("queue", "decision")
+        .register(meters);
   }
 
-  /** Inserts a PREPARED message; false if a message with its id already exists. */
-  boolean insertPrepared(NewMessage message, Instant now, Instant nextCheckAt) {
-    Prepare p = new Prepare(message, now, nextCheckAt, new CompletableFuture<>());
-    if (!prepares.offer(p)) {
-      return insertOne(message, now, nextCheckAt);
+  /**
+   * Inserts PREPARED messages, in one transaction with whatever else is queued; one outcome per
+   * message, in order. Of two messages with one id the first is written and the second answered as
+   * if it came after it.
+   */
+  List<PrepareOutcome> prepareAll(
+      List<NewMessage> messages, Instant now, Function<NewMessage, Instant> nextCheckAt) {
+    List<Prepare> items = new ArrayList<>(messages.size());
+    for (NewMessage m : messages) {
+      items.add(new Prepare(m, now, nextCheckAt.apply(m), new CompletableFuture<>()));
     }
-    return await(p.done());
+    admit(prepares.offerAll(items));
+    return awaitAll(items.stream().map(Prepare::done).toList());
   }
 
-  /** Applies a producer's decision to an undecided message; false if it is not undecided. */
-  boolean resolveByProducer(String messageId, MessageState target, Instant now) {
-    Resolve r = new Resolve(messageId, target, now, new CompletableFuture<>());
-    if (!resolves.offer(r)) {
-      writeResolves(List.of(r));
+  /**
+   * Applies producer decisions to undecided messages, in one transaction with whatever else is
+   * queued; one outcome per decision, in order. Of two decisions on one message the first wins, as
+   * it would one after the other.
+   */
+  List<ResolveOutcome> resolveAll(
+      List<String> messageIds, List<MessageState> targets, Instant now) {
+    List<Resolve> items = new ArrayList<>(messageIds.size());
+    for (int i = 0; i < messageIds.size(); i++) {
+      items.add(new Resolve(messageIds.get(i), targets.get(i), now, new CompletableFuture<>()));
     }
-    return await(r.done());
+    admit(resolves.offerAll(items));
+    return awaitAll(items.stream().map(Resolve::done).toList());
+  }
+
+  private void admit(boolean admitted) {
+    if (!admitted) {
+      refused.increment();
+      throw new ApiException(
+          ProblemType.OVERLOADED,
+          "The broker's write queue is full (halfmsg.message.write-queue-capacity); nothing of"
+              + " this request was written. Send it again after Retry-After.");
+    }
   }
 
   private void writePrepares(List<Prepare> batch) {
-    for (List<Prepare> chunk : bySize(batch)) {
-      try {
-        transaction.executeWithoutResult(s -> sql.insertPrepared(chunk));
-        chunk.forEach(p -> p.done().complete(true));
-      } catch (DuplicateKeyException e) {
-        // A retried prepare is in the chunk: write them one by one to tell which.
-        chunk.forEach(this::insertOneInto);
-      } catch (RuntimeException e) {
-        chunk.forEach(p -> p.done().completeExceptionally(e));
+    try {
+      Map<Prepare, PrepareOutcome> outcomes =
+          lockConflicts.run(() -> transaction.execute(s -> insertAll(batch)));
+      batch.forEach(p -> p.done().complete(outcomes.get(p)));
+    } catch (RuntimeException e) {
+      batch.forEach(p -> p.done().completeExceptionally(e));
+    }
+  }
+
+  /** One transaction: the batch's new messages in as few statements as their bodies allow. */
+  private Map<Prepare, PrepareOutcome> insertAll(List<Prepare> batch) {
+    Map<String, Prepare> firsts = new LinkedHashMap<>();
+    batch.forEach(p -> firsts.putIfAbsent(p.message().messageId(), p));
+    Map<String, StoredMessage> existing = new HashMap<>();
+    for (List<Prepare> chunk : bySize(new ArrayList<>(firsts.values()))) {
+      insertAbsent(chunk, existing);
+    }
+    Map<Prepare, PrepareOutcome> outcomes = new IdentityHashMap<>();
+    for (Prepare p : batch) {
+      StoredMessage there = existing.get(p.message().messageId());
+      Prepare first = firsts.get(p.message().messageId());
+      if (there != null) {
+        outcomes.put(p, new PrepareOutcome(false, there.state(), p.message().sameContentAs(there)));
+      } else if (p == first) {
+        outcomes.put(p, PrepareOutcome.CREATED);
+      } else {
+        outcomes.put(
+            p,
+            new PrepareOutcome(
+                false, MessageState.PREPARED, p.message().sameContentAs(first.message())));
       }
     }
+    return outcomes;
   }
 
-  private void insertOneInto(Prepare p) {
-    try {
-      p.done().complete(insertOne(p.message(), p.now(), p.nextCheckAt()));
-    } catch (RuntimeException e) {
-      p.done().completeExceptionally(e);
-    }
-  }
-
-  private boolean insertOne(NewMessage message, Instant now, Instant nextCheckAt) {
-    try {
-      sql.insertPrepared(
-          List.of(new Prepare(message, now, nextCheckAt, CompletableFuture.completedFuture(true))));
-      return true;
-    } catch (DuplicateKeyException e) {
-      return false;
+  /**
+   * Inserts the chunk's messages whose ids are free, and collects the stored rows of those that are
+   * not. The hot path is one INSERT; only a retried prepare in the chunk costs a read, after which
+   * the rest goes in with one more INSERT. A failed INSERT is undone alone (statement atomicity);
+   * the transaction goes on.
+   */
+  private void insertAbsent(List<Prepare> chunk, Map<String, StoredMessage> existing) {
+    List<Prepare> rest = chunk;
+    for (int round = 1; !rest.isEmpty(); round++) {
+      try {
+        sql.insertPrepared(rest);
+        return;
+      } catch (DuplicateKeyException e) {
+        if (round >= MAX_INSERT_ROUNDS) {
+          throw e;
+        }
+        // The conflicting row is committed (an uncommitted one would have made the INSERT wait),
+        // so this read sees it; one deleted by retention meanwhile frees its id again.
+        sql.findAll(rest.stream().map(p -> p.message().messageId()).toList())
+            .forEach(m -> existing.put(m.messageId(), m));
+        rest = rest.stream().filter(p -> !existing.containsKey(p.message().messageId())).toList();
+      }
     }
   }
 
@@ -133,56 +233,63 @@ class GroupCommit implements DisposableBean {
     return chunks;
   }
 
+  private void writeResolves(List<Resolve> batch) {
+    try {
+      Map<Resolve, ResolveOutcome> outcomes =
+          lockConflicts.run(() -> transaction.execute(s -> resolveInOneTransaction(batch)));
+      batch.forEach(r -> r.done().complete(outcomes.get(r)));
+    } catch (RuntimeException e) {
+      batch.forEach(r -> r.done().completeExceptionally(e));
+    }
+  }
+
   /**
    * One transaction for a batch of decisions: lock the named messages and read them, then one
    * UPDATE per outcome and one INSERT of deliveries, whatever the batch size. Of two decisions on
    * one message in a batch the first wins, as it would one after the other.
    */
-  private void writeResolves(List<Resolve> batch) {
+  private Map<Resolve, ResolveOutcome> resolveInOneTransaction(List<Resolve> batch) {
     Instant now = batch.get(0).now();
-    Map<Resolve, Boolean> changed = new IdentityHashMap<>();
-    try {
-      transaction.executeWithoutResult(
-          s -> {
-            Map<String, StoredMessage> rows = new HashMap<>();
-            sql.lockForDecision(batch.stream().map(Resolve::messageId).distinct().toList())
-                .forEach(m -> rows.put(m.messageId(), m));
-            Map<String, MessageState> states = new HashMap<>();
-            rows.forEach((id, m) -> states.put(id, m.state()));
-            changed.clear();
-            Set<String> committed = new LinkedHashSet<>();
-            Set<String> rolledBack = new LinkedHashSet<>();
-            for (Resolve r : batch) {
-              MessageState current = states.get(r.messageId());
-              boolean undecided =
-                  current == MessageState.PREPARED || current == MessageState.PARKED;
-              if (undecided) {
-                states.put(r.messageId(), r.target());
-                (r.target() == MessageState.COMMITTED ? committed : rolledBack).add(r.messageId());
-              }
-              changed.put(r, undecided);
-            }
-            Instant nextForward = nextLook.after(MessageState.COMMITTED, now);
-            if (!committed.isEmpty()) {
-              sql.resolveAllByProducer(committed, MessageState.COMMITTED, now, nextForward);
-            }
-            if (!rolledBack.isEmpty()) {
-              sql.resolveAllByProducer(
-                  rolledBack,
-                  MessageState.ROLLED_BACK,
-                  now,
-                  nextLook.after(MessageState.ROLLED_BACK, now));
-            }
-            handoff.committedAsRead(
-                committed.stream()
-                    .map(id -> committedByProducer(rows.get(id), now, nextForward))
-                    .toList(),
-                now);
-          });
-      batch.forEach(r -> r.done().complete(changed.get(r)));
-    } catch (RuntimeException e) {
-      batch.forEach(r -> r.done().completeExceptionally(e));
+    // Sorted, so that concurrent batches ask for their row locks in one order.
+    Set<String> ids = new TreeSet<>();
+    batch.forEach(r -> ids.add(r.messageId()));
+    Map<String, StoredMessage> rows = new HashMap<>();
+    sql.lockForDecision(ids).forEach(m -> rows.put(m.messageId(), m));
+    Map<String, MessageState> states = new HashMap<>();
+    rows.forEach((id, m) -> states.put(id, m.state()));
+    Map<Resolve, ResolveOutcome> outcomes = new IdentityHashMap<>();
+    Set<String> committed = new LinkedHashSet<>();
+    Set<String> rolledBack = new LinkedHashSet<>();
+    for (Resolve r : batch) {
+      MessageState current = states.get(r.messageId());
+      boolean undecided = current == MessageState.PREPARED || current == MessageState.PARKED;
+      if (undecided) {
+        states.put(r.messageId(), r.target());
+        (r.target() == MessageState.COMMITTED ? committed : rolledBack).add(r.messageId());
+        outcomes.put(r, new ResolveOutcome(true, r.target()));
+      } else {
+        outcomes.put(r, new ResolveOutcome(false, current));
+      }
     }
+    Instant nextForward = nextLook.after(MessageState.COMMITTED, now);
+    if (!committed.isEmpty()) {
+      sql.resolveAllByProducer(
+          committed.stream().map(id -> rows.get(id).id()).toList(),
+          MessageState.COMMITTED,
+          now,
+          nextForward);
+    }
+    if (!rolledBack.isEmpty()) {
+      sql.resolveAllByProducer(
+          rolledBack.stream().map(id -> rows.get(id).id()).toList(),
+          MessageState.ROLLED_BACK,
+          now,
+          nextLook.after(MessageState.ROLLED_BACK, now));
+    }
+    handoff.committedAsRead(
+        committed.stream().map(id -> committedByProducer(rows.get(id), now, nextForward)).toList(),
+        now);
+    return outcomes;
   }
 
   /** A message as {@code resolveAllByProducer} leaves it when it commits it. */
@@ -208,9 +315,12 @@ class GroupCommit implements DisposableBean {
         m.forwardedAt());
   }
 
-  private static boolean await(CompletableFuture<Boolean> done) {
+  /** Waits for a request's items, all written in one transaction, with one deadline. */
+  private static <T> List<T> awaitAll(List<CompletableFuture<T>> done) {
     try {
-      return done.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
+          .get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return done.stream().map(CompletableFuture::join).toList();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

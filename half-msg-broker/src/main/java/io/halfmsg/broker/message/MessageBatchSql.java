@@ -56,17 +56,27 @@ class MessageBatchSql {
         });
   }
 
+  private static final String SELECT_MESSAGES =
+      "SELECT id, message_id, producer_group, topic, tag, msg_keys, body, body_encoding,"
+          + " properties, state, check_count, next_check_at, version, created_at, resolved_at,"
+          + " resolved_by, forwarded_at FROM hm_message WHERE message_id IN (";
+
   /**
    * Locks the messages a batch of producer decisions names and reads them whole: the states decide
    * the batch, and the committed ones go to the fast path as read here, without another query.
+   * Callers pass the ids sorted, so that batches ask for overlapping locks in one order.
    */
   List<StoredMessage> lockForDecision(Collection<String> messageIds) {
     return jdbc.query(
-        "SELECT id, message_id, producer_group, topic, tag, msg_keys, body, body_encoding,"
-            + " properties, state, check_count, next_check_at, version, created_at, resolved_at,"
-            + " resolved_by, forwarded_at FROM hm_message WHERE message_id IN ("
-            + ListSql.placeholders(messageIds.size())
-            + ") FOR UPDATE",
+        SELECT_MESSAGES + ListSql.placeholders(messageIds.size()) + ") FOR UPDATE",
+        MessageBatchSql::storedMessage,
+        messageIds.toArray());
+  }
+
+  /** The stored messages among these ids, without locks: what retried prepares are compared to. */
+  List<StoredMessage> findAll(Collection<String> messageIds) {
+    return jdbc.query(
+        SELECT_MESSAGES + ListSql.placeholders(messageIds.size()) + ")",
         MessageBatchSql::storedMessage,
         messageIds.toArray());
   }
@@ -94,21 +104,23 @@ class MessageBatchSql {
   }
 
   /**
-   * The decided messages of a batch, locked by {@link #lockForDecision} in this transaction. The
-   * producer's word decides a message nobody decided yet, parked ones included: the producer knows
-   * the truth that check-backs failed to learn. The version bump voids any check-back in flight.
+   * The decided messages of a batch, by primary key, locked by {@link #lockForDecision} in this
+   * transaction: primary-key lookups take no lock beyond those rows, whatever plan a list of
+   * message ids would get. The producer's word decides a message nobody decided yet, parked ones
+   * included: the producer knows the truth that check-backs failed to learn. The version bump voids
+   * any check-back in flight.
    */
   int resolveAllByProducer(
-      Collection<String> messageIds, MessageState state, Instant resolvedAt, Instant nextCheckAt) {
-    List<Object> args = new ArrayList<>(messageIds.size() + 3);
+      Collection<Long> ids, MessageState state, Instant resolvedAt, Instant nextCheckAt) {
+    List<Object> args = new ArrayList<>(ids.size() + 3);
     args.add(state.name());
     args.add(ListSql.instantText(resolvedAt));
     args.add(ListSql.instantText(nextCheckAt));
-    args.addAll(messageIds);
+    args.addAll(ids);
     return jdbc.update(
         "UPDATE hm_message SET state = ?, version = version + 1, resolved_at = ?,"
-            + " resolved_by = 'PRODUCER', next_check_at = ? WHERE message_id IN ("
-            + ListSql.placeholders(messageIds.size())
+            + " resolved_by = 'PRODUCER', next_check_at = ? WHERE id IN ("
+            + ListSql.placeholders(ids.size())
             + ")",
         args.toArray());
   }

@@ -16,8 +16,6 @@ interface MessageMapper {
 
   StoredMessage findByMessageId(@Param("messageId") String messageId);
 
-  MessageState findState(@Param("messageId") String messageId);
-
   int resolveParkedByOperator(
       @Param("messageId") String messageId,
       @Param("state") MessageState state,

@@ -21,10 +21,6 @@ public class MessageRepository {
     return Optional.ofNullable(mapper.findByMessageId(messageId));
   }
 
-  Optional<MessageState> stateOf(String messageId) {
-    return Optional.ofNullable(mapper.findState(messageId));
-  }
-
   /** Moves a parked message to {@code state} on an operator's word; false if it is not parked. */
   boolean resolveParkedByOperator(
       String messageId, MessageState state, Instant now, Instant nextLook) {

@@ -1,8 +1,11 @@
 package io.halfmsg.broker.message;
 
+import io.halfmsg.api.DecisionRequest;
 import io.halfmsg.api.MessageIds;
+import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.RocketMqHeaders;
+import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.halfmsg.broker.web.Violations;
@@ -16,11 +19,14 @@ import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.springframework.stereotype.Component;
 
-/** Checks a prepare request against the wire contract and turns it into a {@link NewMessage}. */
+/**
+ * Checks prepare requests and producer decisions against the wire contract and turns them into what
+ * the service takes. For a batch item, field names carry the item's place (e.g. {@code
+ * messages[3].topic}).
+ */
 @Component
 class MessageRequestValidator {
 
-  static final Pattern MESSAGE_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
   private static final Pattern PROPERTY_NAME = Pattern.compile("^[A-Za-z0-9_.-]{1,64}$");
   private static final int MAX_TAG_LENGTH = 127;
   private static final int MAX_KEYS_LENGTH = 1024;
@@ -35,11 +41,16 @@ class MessageRequestValidator {
   }
 
   NewMessage validate(PrepareMessageRequest request) {
-    Violations v = new Violations();
+    return validate(request, "");
+  }
+
+  /** As {@link #validate(PrepareMessageRequest)}, naming fields with {@code prefix} in front. */
+  NewMessage validate(PrepareMessageRequest request, String prefix) {
+    Violations v = new Violations(prefix);
     String messageId = request.messageId();
     if (messageId != null) {
       v.check(
-          MESSAGE_ID.matcher(messageId).matches(),
+          WireRules.isMessageId(messageId),
           "messageId",
           "must be 1 to 64 characters of [A-Za-z0-9._:-]");
     }
@@ -92,7 +103,9 @@ class MessageRequestValidator {
     if (body.length > maxBodyBytes) {
       throw new ApiException(
           ProblemType.PAYLOAD_TOO_LARGE,
-          "The message body has "
+          "The message body"
+              + (prefix.isEmpty() ? "" : " (" + prefix + "body)")
+              + " has "
               + body.length
               + " bytes; halfmsg.message.max-body-size allows "
               + maxBodyBytes
@@ -108,6 +121,29 @@ class MessageRequestValidator {
         encoding,
         Map.copyOf(properties),
         checkAfterMs == null ? null : Duration.ofMillis(checkAfterMs));
+  }
+
+  /**
+   * A producer decision of a batch: the state it asks for. The single calls need no such check,
+   * their id is the path and their decision the endpoint.
+   */
+  MessageState decision(DecisionRequest request, String prefix) {
+    Violations v = new Violations(prefix);
+    if (v.required(request.messageId(), "messageId")) {
+      v.check(
+          WireRules.isMessageId(request.messageId()),
+          "messageId",
+          "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+    }
+    String decision = request.decision() == null ? "" : request.decision();
+    v.check(
+        decision.equals(DecisionRequest.COMMIT) || decision.equals(DecisionRequest.ROLLBACK),
+        "decision",
+        "must be COMMIT or ROLLBACK");
+    v.throwIfAny();
+    return decision.equals(DecisionRequest.COMMIT)
+        ? MessageState.COMMITTED
+        : MessageState.ROLLED_BACK;
   }
 
   private static byte[] decode(String body, String encoding, Violations v) {

@@ -9,13 +9,16 @@ import io.halfmsg.broker.web.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Prepare, commit and rollback: the producer's side of a half message's life. On the hot path each
- * call is one row written through {@link GroupCommit}; the extra reads happen only on retries and
- * conflicts.
+ * Prepare, commit and rollback, one by one or a request's batch at once: the producer's side of a
+ * half message's life. On the hot path each request is written through {@link GroupCommit}, whose
+ * transaction also reads what retries and conflicts need.
  */
 @Service
 public class MessageService {
@@ -49,51 +52,90 @@ public class MessageService {
   public record Prepared(MessageStateResponse message, boolean created) {}
 
   public Prepared prepare(NewMessage message) {
+    ItemOutcome outcome = prepareAll(List.of(message)).get(0);
+    return new Prepared(outcome.orThrow(), outcome.status() == HttpStatus.CREATED);
+  }
+
+  /**
+   * Prepares of one request, written together; one outcome per message, in order, each what its
+   * single call would answer (201, 200 for the same content again, 409 for other content). Of two
+   * with one id the first is written and the second answered as if sent after it.
+   */
+  List<ItemOutcome> prepareAll(List<NewMessage> batch) {
     Instant now = clock.instant();
-    Duration checkAfter = message.checkAfter() != null ? message.checkAfter() : defaultFirstCheck;
-    if (groupCommit.insertPrepared(message, now, now.plus(checkAfter))) {
-      return new Prepared(
-          new MessageStateResponse(message.messageId(), MessageState.PREPARED), true);
+    List<GroupCommit.PrepareOutcome> found =
+        groupCommit.prepareAll(
+            batch, now, m -> now.plus(m.checkAfter() != null ? m.checkAfter() : defaultFirstCheck));
+    List<ItemOutcome> outcomes = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      String id = batch.get(i).messageId();
+      GroupCommit.PrepareOutcome f = found.get(i);
+      if (f.created()) {
+        outcomes.add(ItemOutcome.ok(id, HttpStatus.CREATED, MessageState.PREPARED));
+      } else if (f.sameContent()) {
+        outcomes.add(ItemOutcome.ok(id, HttpStatus.OK, f.state()));
+      } else {
+        outcomes.add(
+            ItemOutcome.refused(
+                id,
+                new ApiException(
+                    ProblemType.MESSAGE_CONFLICT,
+                    "Message " + id + " exists with different content."),
+                null));
+      }
     }
-    StoredMessage existing = messages.find(message.messageId()).orElse(null);
-    if (existing == null) {
-      // Deleted by retention between our insert and this read: the id is free again.
-      return prepare(message);
-    }
-    if (!message.sameContentAs(existing)) {
-      throw new ApiException(
-          ProblemType.MESSAGE_CONFLICT,
-          "Message " + message.messageId() + " exists with different content.");
-    }
-    return new Prepared(new MessageStateResponse(existing.messageId(), existing.state()), false);
+    return outcomes;
   }
 
   public MessageStateResponse commit(String messageId) {
-    return resolve(messageId, MessageState.COMMITTED);
+    return decideAll(List.of(messageId), List.of(MessageState.COMMITTED)).get(0).orThrow();
   }
 
   public MessageStateResponse rollback(String messageId) {
-    return resolve(messageId, MessageState.ROLLED_BACK);
+    return decideAll(List.of(messageId), List.of(MessageState.ROLLED_BACK)).get(0).orThrow();
   }
 
-  private MessageStateResponse resolve(String messageId, MessageState target) {
-    Instant now = clock.instant();
-    if (groupCommit.resolveByProducer(messageId, target, now)) {
-      return new MessageStateResponse(messageId, target);
+  /**
+   * Producer decisions of one request, written together; one outcome per decision, in order, each
+   * what its single call would answer: 200 (idempotent), 409 for the opposite decision, 404 for an
+   * unknown id. Of two on one message the first wins, as it would one after the other.
+   */
+  List<ItemOutcome> decideAll(List<String> messageIds, List<MessageState> targets) {
+    List<GroupCommit.ResolveOutcome> found =
+        groupCommit.resolveAll(messageIds, targets, clock.instant());
+    List<ItemOutcome> outcomes = new ArrayList<>(messageIds.size());
+    for (int i = 0; i < messageIds.size(); i++) {
+      outcomes.add(decided(messageIds.get(i), targets.get(i), found.get(i)));
     }
-    MessageState current =
-        messages
-            .stateOf(messageId)
-            .orElseThrow(
-                () ->
-                    new ApiException(
-                        ProblemType.MESSAGE_NOT_FOUND, "No message with id " + messageId + "."));
-    if (current == target || isCommitted(current) && target == MessageState.COMMITTED) {
-      return new MessageStateResponse(messageId, current);
+    return outcomes;
+  }
+
+  private static ItemOutcome decided(
+      String messageId, MessageState target, GroupCommit.ResolveOutcome found) {
+    MessageState current = found.state();
+    if (found.changed()
+        || current == target
+        || isCommitted(current) && target == MessageState.COMMITTED) {
+      return ItemOutcome.ok(messageId, HttpStatus.OK, current);
     }
-    throw new ApiException(
-        ProblemType.STATE_CONFLICT,
-        "Message " + messageId + " is already " + current + "; it cannot become " + target + ".");
+    if (current == null) {
+      return ItemOutcome.refused(
+          messageId,
+          new ApiException(ProblemType.MESSAGE_NOT_FOUND, "No message with id " + messageId + "."),
+          null);
+    }
+    return ItemOutcome.refused(
+        messageId,
+        new ApiException(
+            ProblemType.STATE_CONFLICT,
+            "Message "
+                + messageId
+                + " is already "
+                + current
+                + "; it cannot become "
+                + target
+                + "."),
+        current);
   }
 
   /**

@@ -34,4 +34,15 @@ public record NewMessage(
         && Arrays.equals(body, stored.body())
         && properties.equals(stored.properties());
   }
+
+  /** The same test against a message not stored yet: the first of two with one id in a batch. */
+  boolean sameContentAs(NewMessage other) {
+    return producerGroup.equals(other.producerGroup())
+        && topic.equals(other.topic())
+        && Objects.equals(tag, other.tag())
+        && Objects.equals(keys, other.keys())
+        && bodyEncoding.equals(other.bodyEncoding())
+        && Arrays.equals(body, other.body())
+        && properties.equals(other.properties());
+  }
 }

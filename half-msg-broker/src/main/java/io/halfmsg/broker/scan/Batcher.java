@@ -3,9 +3,10 @@ package io.halfmsg.broker.scan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,14 +14,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns many small items from many threads into few batches handled on its own threads: under load
  * one statement serves hundreds of items, when idle an item waits no longer than it takes to be
- * picked up. The queue is bounded; {@link #offer} refuses when it is full, and callers fall back to
- * whatever recovers lost items anyway.
+ * picked up.
+ *
+ * <p>Items are queued in units ({@link #offerAll}): a unit is handled whole, in one call of the
+ * handler, so that a batch request's items end up in one transaction. The queue is bounded by
+ * {@code capacity} items; {@link #offer} and {@link #offerAll} refuse when a unit does not fit, and
+ * callers either fall back to whatever recovers lost items anyway or tell their client to come back
+ * later.
  */
 public final class Batcher<T> implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Batcher.class);
 
-  private final BlockingQueue<T> queue;
+  private final BlockingQueue<List<T>> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger queuedItems = new AtomicInteger();
+  private final Object admission = new Object();
+  private final int capacity;
   private final int maxBatch;
   private final Consumer<List<T>> handler;
   private final List<Thread> threads = new ArrayList<>();
@@ -28,7 +37,10 @@ public final class Batcher<T> implements AutoCloseable {
 
   public Batcher(
       String name, int capacity, int maxBatch, int threadCount, Consumer<List<T>> handler) {
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    if (capacity < 1 || maxBatch < 1 || threadCount < 1) {
+      throw new IllegalArgumentException("capacity, maxBatch and threadCount must be at least 1");
+    }
+    this.capacity = capacity;
     this.maxBatch = maxBatch;
     this.handler = handler;
     for (int i = 0; i < threadCount; i++) {
@@ -41,19 +53,54 @@ public final class Batcher<T> implements AutoCloseable {
 
   /** Queues an item; false if the queue is full or closed. */
   public boolean offer(T item) {
-    return running && queue.offer(item);
+    return offerAll(List.of(item));
+  }
+
+  /**
+   * Queues items as one unit, all or none; false if they do not fit or the queue is closed. A unit
+   * larger than the whole capacity fits only into an empty queue: it is not refused forever, and
+   * the items waiting never exceed the larger of the capacity and one unit.
+   */
+  public boolean offerAll(List<T> items) {
+    if (items.isEmpty()) {
+      return true;
+    }
+    // Offers check and add under one lock; the drain threads only ever lower the count, which
+    // cannot make an admitted unit overflow.
+    synchronized (admission) {
+      if (!running) {
+        return false;
+      }
+      int waiting = queuedItems.get();
+      if (waiting > 0 && waiting + items.size() > capacity) {
+        return false;
+      }
+      queuedItems.addAndGet(items.size());
+      queue.add(List.copyOf(items));
+    }
+    return true;
+  }
+
+  /** Items queued and not yet taken by a drain thread. */
+  public int waiting() {
+    return queuedItems.get();
   }
 
   private void drain() {
     List<T> batch = new ArrayList<>(maxBatch);
     while (running || !queue.isEmpty()) {
       try {
-        T first = queue.poll(100, TimeUnit.MILLISECONDS);
+        List<T> first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
-        batch.add(first);
-        queue.drainTo(batch, maxBatch - 1);
+        batch.addAll(first);
+        // Whole units only: a batch may end up larger than maxBatch by the last unit taken.
+        List<T> next;
+        while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+          batch.addAll(next);
+        }
+        queuedItems.addAndGet(-batch.size());
         handler.accept(List.copyOf(batch));
       } catch (InterruptedException e) {
         return;
@@ -67,7 +114,9 @@ public final class Batcher<T> implements AutoCloseable {
 
   /** Stops taking items and lets the threads finish what is queued, up to {@code patience}. */
   public void close(Duration patience) {
-    running = false;
+    synchronized (admission) {
+      running = false;
+    }
     long deadline = System.nanoTime() + patience.toNanos();
     for (Thread t : threads) {
       try {

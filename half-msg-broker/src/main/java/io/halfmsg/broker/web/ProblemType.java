@@ -27,17 +27,28 @@ public enum ProblemType {
   STATE_CONFLICT(HttpStatus.CONFLICT, "The message is already resolved the other way"),
   PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "The request or message body is too large"),
   UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send application/json"),
-  STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The message store is unavailable; retry"),
+  STORE_UNAVAILABLE(
+      HttpStatus.SERVICE_UNAVAILABLE, "The message store is unavailable; retry", true),
+  OVERLOADED(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      "The broker is writing as fast as its store allows; retry after a moment",
+      true),
   INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
   private final HttpStatus status;
   private final String title;
   private final URI type;
+  private final boolean retryLater;
 
   ProblemType(HttpStatus status, String title) {
+    this(status, title, false);
+  }
+
+  ProblemType(HttpStatus status, String title, boolean retryLater) {
     this.status = status;
     this.title = title;
     this.type = URI.create("urn:halfmsg:problem:" + name().toLowerCase().replace('_', '-'));
+    this.retryLater = retryLater;
   }
 
   public HttpStatus status() {
@@ -50,5 +61,13 @@ public enum ProblemType {
 
   public URI type() {
     return type;
+  }
+
+  /**
+   * Whether the request was fine and nothing was written, so the same request may be sent again:
+   * such answers carry {@code Retry-After}, telling clients how long to back off.
+   */
+  public boolean retryLater() {
+    return retryLater;
   }
 }

@@ -14,18 +14,21 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over {@code halfmsg.api.max-request-size} with 413: at once when the
- * announced length is too large, and while reading when a chunked body grows too large.
+ * Refuses request bodies over {@code halfmsg.api.max-request-size} (for the batch endpoints {@code
+ * halfmsg.api.max-batch-request-size}) with 413: at once when the announced length is too large,
+ * and while reading when a chunked body grows too large.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
   private final long maxBytes;
+  private final long maxBatchBytes;
   private final ProblemResponses problems;
 
   RequestSizeLimitFilter(ApiProperties properties, ProblemResponses problems) {
     this.maxBytes = properties.maxRequestSize().toBytes();
+    this.maxBatchBytes = properties.maxBatchRequestSize().toBytes();
     this.problems = problems;
   }
 
@@ -33,12 +36,14 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    long limit = BatchPaths.isBatch(path) ? maxBatchBytes : maxBytes;
     long announced = request.getContentLengthLong();
-    if (announced > maxBytes) {
+    if (announced > limit) {
       problems.write(response, ProblemType.PAYLOAD_TOO_LARGE, RequestTooLargeException.DETAIL);
       return;
     }
-    chain.doFilter(announced >= 0 ? request : new LimitedRequest(request, maxBytes), response);
+    chain.doFilter(announced >= 0 ? request : new LimitedRequest(request, limit), response);
   }
 
   private static final class LimitedRequest extends HttpServletRequestWrapper {

@@ -8,7 +8,9 @@ import java.io.IOException;
  */
 class RequestTooLargeException extends IOException {
 
-  static final String DETAIL = "The request body exceeds halfmsg.api.max-request-size.";
+  static final String DETAIL =
+      "The request body exceeds halfmsg.api.max-request-size (batch endpoints:"
+          + " halfmsg.api.max-batch-request-size).";
 
   RequestTooLargeException() {
     super(DETAIL, null);

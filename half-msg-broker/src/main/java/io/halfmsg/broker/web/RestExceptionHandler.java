@@ -26,6 +26,12 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(RestExceptionHandler.class);
 
+  private final ProblemResponses problems;
+
+  RestExceptionHandler(ProblemResponses problems) {
+    this.problems = problems;
+  }
+
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ProblemDetail> handleApi(ApiException e) {
     return respond(e.problem(), e.getMessage(), e.extensions());
@@ -70,6 +76,10 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
       ProblemType type = typeFor(status);
       problem.setType(type.type());
       problem.setTitle(type.title());
+      HttpHeaders withOurs = new HttpHeaders();
+      withOurs.putAll(response.getHeaders());
+      withOurs.putAll(problems.headers(type));
+      return new ResponseEntity<>(problem, withOurs, response.getStatusCode());
     }
     return response;
   }
@@ -91,14 +101,13 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
     };
   }
 
-  private static ResponseEntity<ProblemDetail> respond(ProblemType type, String detail) {
+  private ResponseEntity<ProblemDetail> respond(ProblemType type, String detail) {
     return respond(type, detail, Map.of());
   }
 
-  private static ResponseEntity<ProblemDetail> respond(
+  private ResponseEntity<ProblemDetail> respond(
       ProblemType type, String detail, Map<String, Object> extensions) {
-    return ResponseEntity.status(type.status())
-        .body(ProblemResponses.problem(type, detail, extensions));
+    return problems.entity(type, detail, extensions);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

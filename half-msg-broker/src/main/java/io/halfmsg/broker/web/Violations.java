@@ -1,9 +1,10 @@
 package io.halfmsg.broker.web;
 
+import io.halfmsg.api.WireRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Collects everything wrong with a request, so that one 400 lists all of it, not just the first
@@ -11,15 +12,25 @@ import java.util.regex.Pattern;
  */
 public final class Violations {
 
-  /** RocketMQ's rule for topic and group names. */
-  private static final Pattern ROCKETMQ_NAME = Pattern.compile("^[%a-zA-Z0-9_-]+$");
-
   private static final int MAX_NAME_LENGTH = 127;
 
+  private final String prefix;
   private final List<Map<String, String>> found = new ArrayList<>();
 
+  public Violations() {
+    this("");
+  }
+
+  /**
+   * Violations of one part of a request, whose fields are named with {@code prefix} in front, e.g.
+   * {@code messages[3].} for the fourth item of a batch.
+   */
+  public Violations(String prefix) {
+    this.prefix = prefix;
+  }
+
   public void add(String field, String message) {
-    found.add(Map.of("field", field, "message", message));
+    found.add(Map.of("field", prefix + field, "message", message));
   }
 
   /** Records a violation unless {@code condition} holds; returns the condition. */
@@ -38,8 +49,9 @@ public final class Violations {
   /** A topic or group name: required, RocketMQ's charset, at most 127 characters. */
   public void rocketMqName(String value, String field) {
     if (required(value, field)) {
-      check(value.length() <= MAX_NAME_LENGTH, field, "must be at most 127 characters");
-      check(ROCKETMQ_NAME.matcher(value).matches(), field, "may contain only [%a-zA-Z0-9_-]");
+      if (check(value.length() <= MAX_NAME_LENGTH, field, "must be at most 127 characters")) {
+        check(WireRules.isRocketMqName(value), field, "may contain only [%a-zA-Z0-9_-]");
+      }
     }
   }
 
@@ -61,7 +73,11 @@ public final class Violations {
         ProblemType.INVALID_REQUEST,
         found.size() == 1
             ? found.get(0).get("field") + " " + found.get(0).get("message")
-            : found.size() + " fields are invalid",
+            : found.size()
+                + " fields are invalid: "
+                + found.stream()
+                    .map(f -> f.get("field") + " " + f.get("message"))
+                    .collect(Collectors.joining("; ")),
         Map.of("violations", List.copyOf(found)));
   }
 }
