@@ -1,6 +1,7 @@
 package io.halfmsg.broker.admin;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.delivery.DeliveryState;
 import io.halfmsg.broker.web.Violations;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -67,8 +68,8 @@ class AdminController {
     }
     mapper.countMessagesByState().forEach(c -> messages.put(c.state(), c.count()));
     Map<String, Long> deliveries = new LinkedHashMap<>();
-    for (String s : List.of("PENDING", "ACKED", "DEAD")) {
-      deliveries.put(s, 0L);
+    for (DeliveryState s : DeliveryState.values()) {
+      deliveries.put(s.name(), 0L);
     }
     mapper.countDeliveriesByState().forEach(c -> deliveries.put(c.state(), c.count()));
     return new Stats(messages, deliveries);

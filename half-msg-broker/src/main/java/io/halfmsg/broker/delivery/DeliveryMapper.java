@@ -31,7 +31,7 @@ interface DeliveryMapper {
 
   List<DeliveryView> findByMessageId(@Param("messageId") String messageId);
 
-  String findState(
+  DeliveryState findState(
       @Param("messageId") String messageId, @Param("consumerGroup") String consumerGroup);
 
   int replayOne(

@@ -59,7 +59,7 @@ public class DeliveryService {
       history.record(messageId, MessageHistory.REPLAYED, consumerGroup, "by an operator");
       return;
     }
-    String state = mapper.findState(messageId, consumerGroup);
+    DeliveryState state = mapper.findState(messageId, consumerGroup);
     if (state == null) {
       throw new ApiException(
           ProblemType.DELIVERY_NOT_FOUND,

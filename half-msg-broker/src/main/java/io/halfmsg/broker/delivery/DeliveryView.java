@@ -5,7 +5,7 @@ import java.time.Instant;
 /** A delivery as the admin API shows it. */
 public record DeliveryView(
     String consumerGroup,
-    String state,
+    DeliveryState state,
     int attempts,
     int maxAttempts,
     Instant nextAttemptAt,

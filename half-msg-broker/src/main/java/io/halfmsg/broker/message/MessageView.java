@@ -2,6 +2,7 @@ package io.halfmsg.broker.message;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
+import io.halfmsg.broker.delivery.DeliveryState;
 import io.halfmsg.broker.delivery.DeliveryView;
 import io.halfmsg.broker.history.HistoryEntry;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,10 @@ record MessageView(
       if (d.ackedAt() != null) {
         lines.add(
             new HistoryEntry(
-                d.ackedAt(), "ACKED", d.consumerGroup(), "after " + d.attempts() + " sends"));
+                d.ackedAt(),
+                DeliveryState.ACKED.name(),
+                d.consumerGroup(),
+                "after " + d.attempts() + " sends"));
       }
     }
     // Stable: at equal times the order above (a check-back's answer before the decision it made).
