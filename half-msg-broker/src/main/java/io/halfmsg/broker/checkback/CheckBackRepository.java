@@ -32,20 +32,14 @@ class CheckBackRepository {
     this.nextLook = nextLook;
   }
 
-  /**
-   * Locks up to {@code limit} due messages, skipping those other instances hold, and pushes their
-   * next check to {@code leaseUntil} in the same short transaction. If this instance dies, they
-   * come due again when the lease runs out.
-   */
-  List<DueMessage> claimDue(Instant now, int limit, Instant leaseUntil) {
-    return transaction.execute(
-        status -> {
-          List<DueMessage> due = mapper.lockDue(now, limit);
-          if (!due.isEmpty()) {
-            mapper.extendLease(due.stream().map(DueMessage::id).toList(), leaseUntil);
-          }
-          return due;
-        });
+  /** The claim's lock, run by {@link CheckBackScanner} in its claim transaction. */
+  List<DueMessage> lockDue(Instant now, int limit) {
+    return mapper.lockDue(now, limit);
+  }
+
+  /** The claim's lease: the next check pushed to {@code leaseUntil}, the version bumped. */
+  int extendLease(List<Long> ids, Instant leaseUntil) {
+    return mapper.extendLease(ids, leaseUntil);
   }
 
   /**

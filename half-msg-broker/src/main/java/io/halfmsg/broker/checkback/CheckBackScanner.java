@@ -8,13 +8,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Finds PREPARED messages whose check-back is due and asks their producers, on every broker
  * instance at once (see {@link ClaimingScanner}).
  */
 @Component
-class CheckBackScanner extends ClaimingScanner<DueCheck> {
+class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
 
   private static final Duration FORGET_ENDPOINTS_AFTER = Duration.ofDays(1);
 
@@ -22,8 +23,6 @@ class CheckBackScanner extends ClaimingScanner<DueCheck> {
   private final CheckBackClient client;
   private final CheckBackOutcomes outcomes;
   private final EndpointRegistry endpoints;
-  private final CheckBackProperties properties;
-  private final Clock clock;
 
   CheckBackScanner(
       CheckBackRepository repository,
@@ -31,6 +30,7 @@ class CheckBackScanner extends ClaimingScanner<DueCheck> {
       CheckBackOutcomes outcomes,
       EndpointRegistry endpoints,
       CheckBackProperties properties,
+      TransactionTemplate transaction,
       Clock clock) {
     super(
         "halfmsg-checkback",
@@ -38,22 +38,34 @@ class CheckBackScanner extends ClaimingScanner<DueCheck> {
             properties.pollInterval(),
             properties.batchSize(),
             properties.concurrency(),
-            properties.enabled()));
+            properties.lease(),
+            properties.enabled()),
+        transaction,
+        clock);
     this.repository = repository;
     this.client = client;
     this.outcomes = outcomes;
     this.endpoints = endpoints;
-    this.properties = properties;
-    this.clock = clock;
   }
 
   @Override
-  protected List<DueCheck> claim(int limit) {
-    Instant now = clock.instant();
-    List<DueMessage> due = repository.claimDue(now, limit, now.plus(properties.lease()));
-    if (due.isEmpty()) {
-      return List.of();
-    }
+  protected List<DueMessage> lockDue(Instant now, int limit) {
+    return repository.lockDue(now, limit);
+  }
+
+  @Override
+  protected long idOf(DueMessage row) {
+    return row.id();
+  }
+
+  @Override
+  protected int extendLease(List<Long> ids, Instant leaseUntil) {
+    return repository.extendLease(ids, leaseUntil);
+  }
+
+  /** Each message with the live check-back endpoints of its producer group. */
+  @Override
+  protected List<DueCheck> toWork(List<DueMessage> due, Instant now) {
     Map<String, List<String>> live =
         endpoints.liveEndpoints(due.stream().map(DueMessage::producerGroup).distinct().toList());
     return due.stream()

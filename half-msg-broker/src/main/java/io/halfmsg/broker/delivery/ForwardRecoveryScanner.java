@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * unavailable). A failed send is retried when the lease runs out.
  */
 @Component
-class ForwardRecoveryScanner extends ClaimingScanner<StoredMessage> {
+class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
 
   private static final Logger log = LoggerFactory.getLogger(ForwardRecoveryScanner.class);
 
@@ -26,9 +26,6 @@ class ForwardRecoveryScanner extends ClaimingScanner<StoredMessage> {
   private final MessageRepository messages;
   private final RocketMqSender sender;
   private final ForwardConfirmations confirmations;
-  private final TransactionTemplate transaction;
-  private final DeliveryProperties properties;
-  private final Clock clock;
 
   ForwardRecoveryScanner(
       DeliveryMapper mapper,
@@ -44,28 +41,34 @@ class ForwardRecoveryScanner extends ClaimingScanner<StoredMessage> {
             properties.pollInterval(),
             properties.batchSize(),
             properties.concurrency(),
-            properties.enabled() && sender.enabled()));
+            properties.lease(),
+            properties.enabled() && sender.enabled()),
+        transaction,
+        clock);
     this.mapper = mapper;
     this.messages = messages;
     this.sender = sender;
     this.confirmations = confirmations;
-    this.transaction = transaction;
-    this.properties = properties;
-    this.clock = clock;
   }
 
   @Override
-  protected List<StoredMessage> claim(int limit) {
-    Instant now = clock.instant();
-    List<Long> ids =
-        transaction.execute(
-            status -> {
-              List<Long> due = mapper.lockUnforwarded(now, limit);
-              if (!due.isEmpty()) {
-                mapper.extendForwardLease(due, now.plus(properties.lease()));
-              }
-              return due;
-            });
+  protected List<Long> lockDue(Instant now, int limit) {
+    return mapper.lockUnforwarded(now, limit);
+  }
+
+  @Override
+  protected long idOf(Long id) {
+    return id;
+  }
+
+  @Override
+  protected int extendLease(List<Long> ids, Instant leaseUntil) {
+    return mapper.extendForwardLease(ids, leaseUntil);
+  }
+
+  /** Read whole after the claim, so that the claim's locks are held for a short time. */
+  @Override
+  protected List<StoredMessage> toWork(List<Long> ids, Instant now) {
     return messages.findAllByIds(ids);
   }
 

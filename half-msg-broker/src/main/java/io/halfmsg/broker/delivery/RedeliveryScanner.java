@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * delivery is DEAD until an operator replays it.
  */
 @Component
-class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
+class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
 
   private static final Logger log = LoggerFactory.getLogger(RedeliveryScanner.class);
   private static final int MAX_ERROR_LENGTH = 500;
@@ -32,7 +32,6 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
   private final MessageHistory history;
   private final MessageRepository messages;
   private final RocketMqSender sender;
-  private final TransactionTemplate transaction;
   private final DeliveryProperties properties;
   private final Clock clock;
   private final Counter redelivered;
@@ -53,12 +52,14 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
             properties.pollInterval(),
             properties.batchSize(),
             properties.concurrency(),
-            properties.enabled() && sender.enabled()));
+            properties.lease(),
+            properties.enabled() && sender.enabled()),
+        transaction,
+        clock);
     this.mapper = mapper;
     this.history = history;
     this.messages = messages;
     this.sender = sender;
-    this.transaction = transaction;
     this.properties = properties;
     this.clock = clock;
     this.redelivered =
@@ -72,17 +73,23 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery> {
   }
 
   @Override
-  protected List<DueDelivery> claim(int limit) {
-    Instant now = clock.instant();
-    return transaction.execute(
-        status -> {
-          List<DueDelivery> due = mapper.lockDueDeliveries(now, limit);
-          if (!due.isEmpty()) {
-            mapper.extendDeliveryLease(
-                due.stream().map(DueDelivery::id).toList(), now.plus(properties.lease()));
-          }
-          return due;
-        });
+  protected List<DueDelivery> lockDue(Instant now, int limit) {
+    return mapper.lockDueDeliveries(now, limit);
+  }
+
+  @Override
+  protected long idOf(DueDelivery row) {
+    return row.id();
+  }
+
+  @Override
+  protected int extendLease(List<Long> ids, Instant leaseUntil) {
+    return mapper.extendDeliveryLease(ids, leaseUntil);
+  }
+
+  @Override
+  protected List<DueDelivery> toWork(List<DueDelivery> claimed, Instant now) {
+    return claimed;
   }
 
   @Override

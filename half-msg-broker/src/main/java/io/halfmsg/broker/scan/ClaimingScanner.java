@@ -1,6 +1,8 @@
 package io.halfmsg.broker.scan;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The loop every broker instance runs to share background work without a leader: poll, claim a
@@ -19,13 +22,21 @@ import org.springframework.context.SmartLifecycle;
  * process each outside any transaction on a bounded pool, and write results with version-checked
  * updates. A row whose instance dies comes due again when its lease runs out.
  *
- * <p>Subclasses say what to claim and how to process one claimed item.
+ * <p>The claim is this class's, the same for every scanner: one short transaction that locks due
+ * rows ({@link #lockDue}) and pushes them forward by the lease, bumping their versions ({@link
+ * #extendLease}). Subclasses say which rows those statements touch, what work the claimed rows
+ * become ({@link #toWork}), and how to process one item ({@link #process}).
+ *
+ * @param <C> a claimed row, as {@link #lockDue} reads it
+ * @param <T> an item of work made of claimed rows
  */
-public abstract class ClaimingScanner<T> implements SmartLifecycle {
+public abstract class ClaimingScanner<C, T> implements SmartLifecycle {
 
   private final Logger log = LoggerFactory.getLogger(getClass());
   private final String name;
   private final Settings settings;
+  private final TransactionTemplate transaction;
+  private final Clock clock;
   private final Semaphore slots;
   private volatile ScheduledExecutorService scheduler;
   private volatile ExecutorService workers;
@@ -34,19 +45,66 @@ public abstract class ClaimingScanner<T> implements SmartLifecycle {
    * @param pollInterval how often to look for due rows
    * @param batchSize most rows claimed at once
    * @param concurrency most items processed at once; twice as many may be claimed and queued
+   * @param lease how far a claim pushes its rows forward: no other instance takes them sooner
    * @param enabled whether this instance runs the scanner at all
    */
-  public record Settings(Duration pollInterval, int batchSize, int concurrency, boolean enabled) {}
+  public record Settings(
+      Duration pollInterval, int batchSize, int concurrency, Duration lease, boolean enabled) {}
 
-  protected ClaimingScanner(String name, Settings settings) {
+  protected ClaimingScanner(
+      String name, Settings settings, TransactionTemplate transaction, Clock clock) {
     this.name = name;
     this.settings = settings;
+    this.transaction = transaction;
+    this.clock = clock;
     // Claim no more than can be processed well within the lease.
     this.slots = new Semaphore(2 * settings.concurrency());
   }
 
-  /** Claims up to {@code limit} due rows, leasing them to this instance. */
-  protected abstract List<T> claim(int limit);
+  /**
+   * Locks up to {@code limit} rows due at {@code now}, skipping those other instances hold ({@code
+   * SELECT … ORDER BY next_… LIMIT n FOR UPDATE SKIP LOCKED}). Runs in the claim's transaction.
+   */
+  protected abstract List<C> lockDue(Instant now, int limit);
+
+  /** The primary key of a claimed row, for {@link #extendLease}. */
+  protected abstract long idOf(C row);
+
+  /**
+   * Pushes the rows' next due time to {@code leaseUntil} and bumps their versions; returns the
+   * number of rows changed. Runs in the claim's transaction, on rows it locked.
+   */
+  protected abstract int extendLease(List<Long> ids, Instant leaseUntil);
+
+  /** The work the claimed rows become, once the claim has committed (e.g. read more about them). */
+  protected abstract List<T> toWork(List<C> claimed, Instant now);
+
+  /** Claims up to {@code limit} due rows, leasing them to this instance, as work items. */
+  public final List<T> claim(int limit) {
+    Instant now = clock.instant();
+    List<C> claimed =
+        transaction.execute(
+            status -> {
+              List<C> due = lockDue(now, limit);
+              if (due.isEmpty()) {
+                return due;
+              }
+              int leased =
+                  extendLease(due.stream().map(this::idOf).toList(), now.plus(settings.lease()));
+              if (leased != due.size()) {
+                // Locked rows cannot change under us: a mismatch means the statements disagree
+                // about which rows are due (a bug), and some rows may be processed twice.
+                log.error(
+                    "{} locked {} rows but the lease update changed {}; check that lockDue and"
+                        + " extendLease name the same rows",
+                    name,
+                    due.size(),
+                    leased);
+              }
+              return due;
+            });
+    return claimed == null || claimed.isEmpty() ? List.of() : toWork(claimed, now);
+  }
 
   /**
    * Processes one claimed row and records the result.
@@ -71,26 +129,30 @@ public abstract class ClaimingScanner<T> implements SmartLifecycle {
     scheduler.scheduleWithFixedDelay(this::safeHousekeeping, 1, 10, TimeUnit.MINUTES);
   }
 
-  /** Claims and dispatches due rows until none are left or all slots are busy. */
+  /**
+   * Claims and dispatches due rows while batches come back full and slots are free: a short batch
+   * means nothing more is due now, so the next look waits for the next poll.
+   */
   public void scan() {
     try {
-      int claimed;
+      boolean full;
       do {
-        claimed = scanOnce();
-      } while (claimed > 0 && slots.availablePermits() > 0 && isRunning());
+        full = scanOnce();
+      } while (full && slots.availablePermits() > 0 && isRunning());
     } catch (RuntimeException e) {
       log.warn("{} scan failed; retrying at the next poll: {}", name, e.toString());
     }
   }
 
-  private int scanOnce() {
+  /** One claim and its dispatch; true if the batch was full (more may be due). */
+  private boolean scanOnce() {
     int room = Math.min(settings.batchSize(), slots.availablePermits());
     if (room == 0) {
-      return 0;
+      return false;
     }
     List<T> due = claim(room);
     if (due.isEmpty()) {
-      return 0;
+      return false;
     }
     slots.acquireUninterruptibly(due.size());
     ExecutorService pool = workers;
@@ -102,7 +164,7 @@ public abstract class ClaimingScanner<T> implements SmartLifecycle {
         slots.release();
       }
     }
-    return due.size();
+    return due.size() == room;
   }
 
   private void run(T item) {

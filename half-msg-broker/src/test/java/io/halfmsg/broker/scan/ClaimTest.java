@@ -1,0 +1,161 @@
+package io.halfmsg.broker.scan;
+
+import static io.halfmsg.broker.BrokerClient.ADMIN_TOKEN;
+import static io.halfmsg.broker.BrokerClient.CONSUMER_TOKEN;
+import static io.halfmsg.broker.BrokerClient.PRODUCER_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.halfmsg.testsupport.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The claim every scanner shares ({@link ClaimingScanner#claim}), for each of the three claims:
+ * rows another transaction holds are skipped, not waited for (SKIP LOCKED), and a claimed row is
+ * claimed once: the second caller gets none of it until the lease runs out. The scanners do not run
+ * on their own here; the test calls their claims.
+ */
+@SpringBootTest(
+    properties = {
+      "halfmsg.auth.producer-tokens=" + PRODUCER_TOKEN,
+      "halfmsg.auth.consumer-tokens=" + CONSUMER_TOKEN,
+      "halfmsg.auth.admin-tokens=" + ADMIN_TOKEN,
+      "halfmsg.check-back.enabled=false",
+      "halfmsg.delivery.enabled=false"
+    })
+@ActiveProfiles("test")
+@DirtiesContext
+class ClaimTest {
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+
+  @DynamicPropertySource
+  static void datasource(DynamicPropertyRegistry registry) {
+    db.registerSpringProperties(registry::add);
+  }
+
+  @Autowired ApplicationContext context;
+
+  /** Which rows each scanner's claim takes, and how to make one due. */
+  private static final Map<String, String> DUE_ROW =
+      Map.of(
+          "checkBackScanner", "PREPARED",
+          "forwardRecoveryScanner", "COMMITTED",
+          "redeliveryScanner", "DELIVERY");
+
+  @BeforeEach
+  void empty() throws SQLException {
+    try (Connection c = db.connect()) {
+      c.createStatement().executeUpdate("DELETE FROM hm_delivery");
+      c.createStatement().executeUpdate("DELETE FROM hm_message");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"checkBackScanner", "forwardRecoveryScanner", "redeliveryScanner"})
+  void aClaimSkipsRowsAnotherTransactionHoldsAndClaimsEachRowOnce(String scannerName)
+      throws Exception {
+    ClaimingScanner<?, ?> scanner = context.getBean(scannerName, ClaimingScanner.class);
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(insertDue(DUE_ROW.get(scannerName)));
+    }
+    String table = scannerName.equals("redeliveryScanner") ? "hm_delivery" : "hm_message";
+
+    try (Connection other = db.connect()) {
+      // Another instance's claim transaction, still open, holding the first two rows. One
+      // primary-key lookup each: on a table this small, "id IN (…)" scans and locks every row.
+      other.setAutoCommit(false);
+      try (PreparedStatement lock =
+          other.prepareStatement("SELECT id FROM " + table + " WHERE id = ? FOR UPDATE")) {
+        for (long id : ids.subList(0, 2)) {
+          lock.setLong(1, id);
+          lock.executeQuery().close();
+        }
+      }
+
+      List<?> first = scanner.claim(10);
+      assertThat(first).as("the four rows nobody holds, at once").hasSize(4);
+      assertThat(versions(table, ids.subList(2, 6))).as("leased: version bumped").containsOnly(1);
+
+      other.rollback();
+    }
+
+    assertThat(scanner.claim(10)).as("only the two that were held").hasSize(2);
+    assertThat(scanner.claim(10)).as("claimed once: the lease keeps them").isEmpty();
+  }
+
+  private long insertDue(String kind) throws SQLException {
+    String messageId = UUID.randomUUID().toString();
+    String state = kind.equals("DELIVERY") ? "FORWARDED" : kind;
+    try (Connection c = db.connect()) {
+      long id;
+      try (PreparedStatement m =
+          c.prepareStatement(
+              "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
+                  + " state, check_count, next_check_at, version, created_at)"
+                  + " VALUES (?, 'g', 't', ?, 'utf8', ?, 0, '2000-01-01 00:00:00', 0,"
+                  + " '2000-01-01 00:00:00')",
+              PreparedStatement.RETURN_GENERATED_KEYS)) {
+        m.setString(1, messageId);
+        m.setBytes(2, "x".getBytes());
+        m.setString(3, state);
+        m.executeUpdate();
+        try (ResultSet keys = m.getGeneratedKeys()) {
+          keys.next();
+          id = keys.getLong(1);
+        }
+      }
+      if (!kind.equals("DELIVERY")) {
+        return id;
+      }
+      try (PreparedStatement d =
+          c.prepareStatement(
+              "INSERT INTO hm_delivery (message_id, consumer_group, topic, state, attempts,"
+                  + " max_attempts, ack_timeout_ms, next_attempt_at, version, created_at)"
+                  + " VALUES (?, 'cg', 't', 'PENDING', 1, 16, 30000, '2000-01-01 00:00:00', 0,"
+                  + " '2000-01-01 00:00:00')",
+              PreparedStatement.RETURN_GENERATED_KEYS)) {
+        d.setString(1, messageId);
+        d.executeUpdate();
+        try (ResultSet keys = d.getGeneratedKeys()) {
+          keys.next();
+          return keys.getLong(1);
+        }
+      }
+    }
+  }
+
+  private List<Integer> versions(String table, List<Long> ids) throws SQLException {
+    List<Integer> versions = new ArrayList<>();
+    try (Connection c = db.connect();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT version FROM " + table + " WHERE id = ?")) {
+      for (long id : ids) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          versions.add(rs.getInt(1));
+        }
+      }
+    }
+    return versions;
+  }
+}
