@@ -2,7 +2,10 @@ package io.halfmsg.broker.web;
 
 import java.util.Map;
 
-/** An error that maps to one {@link ProblemType}; thrown by the API and turned into a 4xx. */
+/**
+ * An error that maps to one {@link ProblemType}; thrown by the API and answered with its status: a
+ * 4xx for bad input, a 503 (with Retry-After) when the broker cannot take the request now.
+ */
 public class ApiException extends RuntimeException {
 
   private final ProblemType problem;
