@@ -240,6 +240,11 @@ public final class HalfmsgConsumer implements AutoCloseable {
     return processor.stats();
   }
 
+  /** The running RocketMQ consumer, for tests that pause it to let a backlog build up. */
+  synchronized DefaultMQPushConsumer rocketMqConsumer() {
+    return pushConsumer;
+  }
+
   private void prepareDedupeTable() {
     try {
       settings.transactions.execute(

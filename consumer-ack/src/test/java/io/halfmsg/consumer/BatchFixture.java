@@ -3,9 +3,12 @@ package io.halfmsg.consumer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.RocketMqHeaders;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.apache.rocketmq.common.message.MessageExt;
 
 /**
@@ -63,6 +66,13 @@ public final class BatchFixture {
   /** The ids acked so far, in order. */
   public List<String> acked() {
     return acks.acked();
+  }
+
+  /** Creates the dedupe table with the shipped DDL, if it is not there. */
+  public static void createDedupeTable(DataSource dataSource) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      new DedupeTable(DedupeTable.DEFAULT_NAME).create(c);
+    }
   }
 
   /** A message of {@link #TOPIC} as RocketMQ delivers it; {@code halfmsgId} may be null. */
