@@ -68,6 +68,11 @@ public final class TestStack implements AutoCloseable {
     return topic;
   }
 
+  /** How many messages the broker holds in {@code state} ({@code GET /api/v1/stats}). */
+  public long messagesIn(String state) {
+    return admin.get("/api/v1/stats").json().path("messages").path(state).asLong();
+  }
+
   /** The message's state as the admin API shows it, e.g. FORWARDED once RocketMQ stored it. */
   public String messageState(String messageId) {
     return admin.get("/api/v1/messages/" + messageId).json().path("state").asText();
