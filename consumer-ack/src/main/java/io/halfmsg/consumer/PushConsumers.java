@@ -41,9 +41,8 @@ final class PushConsumers {
     c.setConsumeThreadMax(consumeThreads);
     // Up to this many messages of one pull share a local transaction; a failure among them sends
     // them one by one, so it never costs a neighbour its effect. A pull brings at most
-    // pullBatchSize messages (and the RocketMQ broker at most its
-    // maxTransferCountOnMessageInMemory,
-    // 32 by default): raise the pull to let a larger batch happen at all.
+    // pullBatchSize messages (and the broker sends at most maxTransferCountOnMessageInMemory, 32
+    // by default): raise the pull so that a larger batch can happen at all.
     c.setConsumeMessageBatchMaxSize(consumeBatchSize);
     c.setPullBatchSize(Math.max(c.getPullBatchSize(), consumeBatchSize));
     // Running handlers finish (and queue their acks) before the consumer is gone.
