@@ -43,7 +43,7 @@ final class BatchProcessor {
   void process(List<MessageExt> batch) {
     List<Admitted> admitted = new ArrayList<>(batch.size());
     for (MessageExt m : batch) {
-      // Skipped and filtered messages need no transaction; they are done here, as one by one.
+      // Skipped and filtered messages need no transaction: done here, as when they come alone.
       if (messages.screen(m) instanceof Admitted a) {
         admitted.add(a);
       }
