@@ -103,6 +103,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HalfmsgConsumer.class);
   private static final ObjectMapper ANSWERS = new ObjectMapper();
+
   private final Builder settings;
   private final Map<String, Subscription> subscriptions;
   private final BrokerApi broker;
