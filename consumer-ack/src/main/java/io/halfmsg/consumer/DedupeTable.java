@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +21,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code INSERT IGNORE} tells a first delivery (1 row) from a duplicate (0 rows). A concurrent
  * duplicate blocks on the first one's uncommitted row until that commits (then it is ignored) or
- * rolls back (then it goes in and this delivery runs the handler).
+ * rolls back (then it goes in and this delivery runs the handler). A batch of messages inserts all
+ * its rows with one multi-row {@code INSERT IGNORE}; its update count says whether all were new.
  */
 final class DedupeTable {
 
@@ -29,8 +32,10 @@ final class DedupeTable {
   private static final DateTimeFormatter UTC_MICROS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
   private static final Pattern NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,63}$");
+  private static final String ROW = "(?, ?, ?)";
 
   private final String name;
+  private final String insertValues;
   private final String insert;
   private final String purge;
 
@@ -43,10 +48,9 @@ final class DedupeTable {
     }
     this.name = name;
     // The name is checked above; it cannot carry SQL.
-    this.insert =
-        "INSERT IGNORE INTO "
-            + name
-            + " (consumer_group, message_id, consumed_at) VALUES (?, ?, ?)";
+    this.insertValues =
+        "INSERT IGNORE INTO " + name + " (consumer_group, message_id, consumed_at) VALUES ";
+    this.insert = insertValues + ROW;
     this.purge = "DELETE FROM " + name + " WHERE consumer_group = ? AND consumed_at < ? LIMIT ?";
   }
 
@@ -67,6 +71,31 @@ final class DedupeTable {
       // itself 5.5.5, as MariaDB before 11 does.
       ps.setString(3, utc(now));
       return ps.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * Inserts the rows of several messages with one statement; returns how many of them were new.
+   * Fewer than {@code messageIds.size()} means that at least one was applied before, or is in the
+   * list twice (its second row is ignored as a duplicate of the first).
+   */
+  int insertAll(Connection c, String consumerGroup, List<String> messageIds, Instant now)
+      throws SQLException {
+    // In key order: two batches sharing ids (a redelivery next to its first copy) take the row
+    // locks in the same order, so one waits for the other instead of both deadlocking. Ids are
+    // ASCII, so String order is the order of the utf8mb4_bin key.
+    List<String> ids = messageIds.stream().sorted().toList();
+    String consumedAt = utc(now);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            insertValues + String.join(", ", Collections.nCopies(ids.size(), ROW)))) {
+      int i = 1;
+      for (String id : ids) {
+        ps.setString(i++, consumerGroup);
+        ps.setString(i++, id);
+        ps.setString(i++, consumedAt);
+      }
+      return ps.executeUpdate();
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.SubscriptionRequest;
+import io.halfmsg.api.WireRules;
 import io.halfmsg.api.client.BrokerHttp;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.slf4j.Logger;
@@ -57,9 +57,20 @@ import org.slf4j.LoggerFactory;
  * one message processed at the same time are safe: the second one's insert waits for the first
  * one's transaction and then finds the row.
  *
+ * <p>RocketMQ hands the listener up to {@code consumeBatchSize} (32) messages of one pull at a
+ * time, and the messages of such a batch share that transaction: one multi-row insert of all their
+ * dedupe rows, then each handler in the batch's order on the same connection, one commit, then all
+ * their acks. If the insert finds any row already there (a redelivery, or one message twice in the
+ * batch), or any handler or payload conversion throws, or the commit fails, the whole batch rolls
+ * back and each of its messages is then processed alone as above: duplicates skipped and acked, the
+ * failing one rolled back and not acked, the others applied and acked. A handler may therefore run
+ * twice for one message, but its first run's database work was rolled back: it takes effect once.
+ * Messages without a halfmsg id, of a topic without a handler, or filtered by tag never join a
+ * batch transaction (see below).
+ *
  * <h2>RocketMQ always hears CONSUME_SUCCESS</h2>
  *
- * The listener returns {@code CONSUME_SUCCESS} for every message, also when the handler failed. The
+ * The listener returns {@code CONSUME_SUCCESS} for every batch, also when a handler failed. The
  * halfmsg broker is the one retry mechanism: it tracks each group's delivery, redelivers after the
  * ack timeout with backoff, counts attempts, parks the delivery as DEAD and lets an operator replay
  * it. Returning {@code RECONSUME_LATER} would add RocketMQ's own retry schedule on top: the message
@@ -92,7 +103,6 @@ public final class HalfmsgConsumer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HalfmsgConsumer.class);
   private static final ObjectMapper ANSWERS = new ObjectMapper();
-  private static final Pattern GROUP_OR_TOPIC = Pattern.compile("^[%a-zA-Z0-9_-]{1,127}$");
 
   private final Builder settings;
   private final Map<String, Subscription> subscriptions;
@@ -100,6 +110,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
   private final DedupeTable dedupe;
   private final Acks acks;
   private final MessageProcessor processor;
+  private final BatchProcessor batches;
   private final DedupePurger purger;
   private DefaultMQPushConsumer pushConsumer;
   private boolean started;
@@ -132,6 +143,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
     this.processor =
         new MessageProcessor(
             b.consumerGroup, subs, b.transactions, dedupe, payloads, acks, b.clock);
+    this.batches = new BatchProcessor(b.consumerGroup, processor, b.transactions, dedupe, b.clock);
     this.purger =
         b.dedupeRetention == null
             ? null
@@ -182,9 +194,10 @@ public final class HalfmsgConsumer implements AutoCloseable {
               settings.namesrvAddr,
               settings.instanceName,
               settings.consumeThreads,
+              settings.consumeBatchSize,
               settings.shutdownTimeout,
               subscriptions.values(),
-              processor);
+              batches);
     } catch (RuntimeException e) {
       acks.close();
       throw e;
@@ -226,6 +239,11 @@ public final class HalfmsgConsumer implements AutoCloseable {
   /** Counters since the consumer was built. */
   public ConsumerStats stats() {
     return processor.stats();
+  }
+
+  /** The running RocketMQ consumer, for tests that pause it to let a backlog build up. */
+  synchronized DefaultMQPushConsumer rocketMqConsumer() {
+    return pushConsumer;
   }
 
   private void prepareDedupeTable() {
@@ -329,6 +347,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
     private Duration ackMaxDelay = Duration.ofMillis(20);
     private int ackQueueCapacity = 10_000;
     private int consumeThreads = 20;
+    private int consumeBatchSize = 32;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(5);
     private String instanceName;
@@ -482,9 +501,9 @@ public final class HalfmsgConsumer implements AutoCloseable {
 
     /**
      * Publishes the consumer's {@link ConsumerStats} to {@code registry} from {@link
-     * HalfmsgConsumer#start()}: {@code halfmsg.consumer.messages} and {@code halfmsg.consumer.acks}
-     * (tagged {@code group} and {@code outcome}), {@code halfmsg.consumer.acks.pending}. Needs
-     * micrometer-core on the class path.
+     * HalfmsgConsumer#start()}: {@code halfmsg.consumer.messages}, {@code halfmsg.consumer.batches}
+     * and {@code halfmsg.consumer.acks} (tagged {@code group} and {@code outcome}), {@code
+     * halfmsg.consumer.acks.pending}. Needs micrometer-core on the class path.
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = registry;
@@ -536,6 +555,25 @@ public final class HalfmsgConsumer implements AutoCloseable {
     }
 
     /**
+     * Most messages applied in one local transaction; 1 to 1024, default 32. RocketMQ hands the
+     * listener up to this many messages of one pull ({@code consumeMessageBatchMaxSize}); those
+     * with a handler share one dedupe insert and one commit, and fall back to one transaction each
+     * if one of them was applied before or fails (see "What happens to each message"). 32 is what
+     * one pull brings with RocketMQ's defaults (the client's {@code pullBatchSize} and the broker's
+     * {@code maxTransferCountOnMessageInMemory}); larger batches also need the broker's limit
+     * raised, and hold the handlers' row locks longer. 1 is one transaction per message. All
+     * handlers of a batch must finish, and commit, within the ack timeout.
+     */
+    public Builder consumeBatchSize(int consumeBatchSize) {
+      if (consumeBatchSize < 1 || consumeBatchSize > 1024) {
+        throw new IllegalArgumentException(
+            "consumeBatchSize must be 1 to 1024 (RocketMQ's limit), not " + consumeBatchSize);
+      }
+      this.consumeBatchSize = consumeBatchSize;
+      return this;
+    }
+
+    /**
      * How long {@link HalfmsgConsumer#close()} waits for running handlers, and then for the last
      * acks; default 10 s.
      */
@@ -579,7 +617,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
       require(!brokerUrls.isEmpty(), "at least one broker URL is required");
       require(namesrvAddr != null && !namesrvAddr.isBlank(), "namesrvAddr is required");
       require(
-          consumerGroup != null && GROUP_OR_TOPIC.matcher(consumerGroup).matches(),
+          WireRules.isRocketMqName(consumerGroup),
           "consumerGroup must be 1 to 127 characters of [%a-zA-Z0-9_-]: " + consumerGroup);
       require(!subscriptions.isEmpty(), "subscribe to at least one topic");
       require(transactions != null, "a dataSource (or transactions) is required");
@@ -593,7 +631,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
     private Builder add(
         String topic, String tagExpression, Type payloadType, MessageHandler<Object> handler) {
       require(
-          topic != null && GROUP_OR_TOPIC.matcher(topic).matches(),
+          WireRules.isRocketMqName(topic),
           "topic must be 1 to 127 characters of [%a-zA-Z0-9_-]: " + topic);
       Objects.requireNonNull(payloadType, "payloadType");
       if (subscriptions.containsKey(topic)) {

@@ -4,8 +4,9 @@ import java.sql.Connection;
 import javax.sql.DataSource;
 
 /**
- * Runs work in one local database transaction on the consumer's own database. The dedupe row and
- * the handler's writes go through the same transaction, so they commit together or not at all.
+ * Runs work in one local database transaction on the consumer's own database. The dedupe rows and
+ * the handlers' writes of one message, or of a RocketMQ batch of them, go through the same
+ * transaction, so they commit together or not at all.
  *
  * <p>{@link #jdbc(DataSource)} is the plain-JDBC implementation that {@link
  * HalfmsgConsumer.Builder#dataSource(DataSource)} uses. The Spring Boot auto-configuration uses one

@@ -11,6 +11,13 @@ import java.sql.Connection;
  * and the broker sends it again after the ack timeout. A message whose dedupe row already exists
  * never reaches the handler.
  *
+ * <p>The transaction may hold the other messages of the RocketMQ batch too ({@link
+ * HalfmsgConsumer.Builder#consumeBatchSize(int)}): their handlers run one after the other on the
+ * same connection and commit together. If one throws, the whole batch rolls back and each message
+ * is handled again in a transaction of its own, so a handler may be called twice for one message,
+ * its first call rolled back. Its database work takes effect once; work outside the database must
+ * tolerate the repeat, as it must tolerate any redelivery.
+ *
  * <p>This is halfmsg's counterpart of a RocketMQ {@code MessageListenerConcurrently} that returns
  * {@code CONSUME_SUCCESS} on success and {@code RECONSUME_LATER} on an exception.
  *

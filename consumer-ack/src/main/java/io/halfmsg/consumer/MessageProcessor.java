@@ -1,16 +1,19 @@
 package io.halfmsg.consumer;
 
 import io.halfmsg.api.RocketMqHeaders;
+import io.halfmsg.api.WireRules;
+import java.sql.Connection;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to one message: dedupe row and handler in one local transaction, then the ack.
+ * What happens to one message: dedupe row and handler in one local transaction, then the ack. Also
+ * the home of the counters, for the messages {@link BatchProcessor} applies together too.
  *
  * <p>The ack is queued only after the commit, so the broker never hears of work that did not
  * commit. A crash between the commit and the ack costs one redelivery, which the dedupe row turns
@@ -26,10 +29,17 @@ final class MessageProcessor {
     SKIPPED
   }
 
-  private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
+  /** A message after the checks that need no database: done already, or one to apply. */
+  sealed interface Screened permits Admitted, Done {}
 
-  /** The broker's message id format; anything else could not be a halfmsg message. */
-  private static final Pattern MESSAGE_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
+  /** A message with a halfmsg id, a handler and a wanted tag: it needs a local transaction. */
+  record Admitted(String id, Subscription subscription, ReceivedMessage message)
+      implements Screened {}
+
+  /** A message skipped or filtered (and then acked) without a transaction. */
+  record Done(Outcome outcome) implements Screened {}
+
+  private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
 
   private final String consumerGroup;
   private final Map<String, Subscription> byTopic;
@@ -43,6 +53,8 @@ final class MessageProcessor {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong filtered = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong batchFallbacks = new AtomicLong();
 
   MessageProcessor(
       String consumerGroup,
@@ -61,9 +73,19 @@ final class MessageProcessor {
     this.clock = clock;
   }
 
+  /** One message in a transaction of its own. */
   Outcome process(MessageExt m) {
+    Screened s = screen(m);
+    return s instanceof Admitted a ? processAlone(a) : ((Done) s).outcome();
+  }
+
+  /**
+   * Skips a message that was not sent through halfmsg or has no handler here, and acks one whose
+   * tag the group does not want; the others are {@link Admitted}.
+   */
+  Screened screen(MessageExt m) {
     String id = m.getUserProperty(RocketMqHeaders.MESSAGE_ID);
-    if (id == null || !MESSAGE_ID.matcher(id).matches()) {
+    if (!WireRules.isMessageId(id)) {
       // Not sent through halfmsg: there is nothing to dedupe by and no delivery to ack.
       skipped.incrementAndGet();
       log.warn(
@@ -73,7 +95,7 @@ final class MessageProcessor {
           m.getTopic(),
           consumerGroup,
           RocketMqHeaders.MESSAGE_ID);
-      return Outcome.SKIPPED;
+      return new Done(Outcome.SKIPPED);
     }
     Subscription s = byTopic.get(m.getTopic());
     if (s == null) {
@@ -85,26 +107,29 @@ final class MessageProcessor {
           id,
           m.getTopic(),
           consumerGroup);
-      return Outcome.SKIPPED;
+      return new Done(Outcome.SKIPPED);
     }
     if (!s.tags().matches(m.getTags())) {
       // Only redeliveries get here (RocketMQ filters first deliveries by tag on its side), but the
       // broker waits for this group's ack of every message of the topic: ack without handling.
       filtered.incrementAndGet();
       acks.enqueue(id);
-      return Outcome.FILTERED;
+      return new Done(Outcome.FILTERED);
     }
-    ReceivedMessage message = ReceivedMessage.of(id, consumerGroup, m);
+    return new Admitted(id, s, ReceivedMessage.of(id, consumerGroup, m));
+  }
+
+  /** Dedupe row, handler, commit, ack: the message in a local transaction of its own. */
+  Outcome processAlone(Admitted a) {
     boolean applied;
     try {
       applied =
           transactions.execute(
               c -> {
-                if (!dedupe.insert(c, consumerGroup, id, clock.instant())) {
+                if (!dedupe.insert(c, consumerGroup, a.id(), clock.instant())) {
                   return false;
                 }
-                Object payload = payloads.read(message.body(), s.payloadType());
-                s.handler().handle(payload, message, c);
+                handle(a, c);
                 return true;
               });
     } catch (VirtualMachineError e) {
@@ -115,8 +140,8 @@ final class MessageProcessor {
           "Handler of group {} failed on {} (topic {}); rolled back and not acked, the broker"
               + " sends it again after the ack timeout",
           consumerGroup,
-          id,
-          m.getTopic(),
+          a.id(),
+          a.message().topic(),
           e);
       return Outcome.FAILED;
     }
@@ -125,10 +150,30 @@ final class MessageProcessor {
     } else {
       duplicates.incrementAndGet();
       log.debug(
-          "{} was already applied by group {}; handler skipped, acked again", id, consumerGroup);
+          "{} was already applied by group {}; handler skipped, acked again",
+          a.id(),
+          consumerGroup);
     }
-    acks.enqueue(id);
+    acks.enqueue(a.id());
     return applied ? Outcome.HANDLED : Outcome.DUPLICATE;
+  }
+
+  /** Converts the body and runs the handler, in the caller's transaction. */
+  void handle(Admitted a, Connection c) throws Exception {
+    Object payload = payloads.read(a.message().body(), a.subscription().payloadType());
+    a.subscription().handler().handle(payload, a.message(), c);
+  }
+
+  /** Counts and acks the messages of a batch transaction that committed. */
+  void committedTogether(List<Admitted> batch) {
+    batches.incrementAndGet();
+    handled.addAndGet(batch.size());
+    batch.forEach(a -> acks.enqueue(a.id()));
+  }
+
+  /** Counts a batch transaction that rolled back, whose messages now go one by one. */
+  void fellBack() {
+    batchFallbacks.incrementAndGet();
   }
 
   ConsumerStats stats() {
@@ -138,6 +183,8 @@ final class MessageProcessor {
         failed.get(),
         filtered.get(),
         skipped.get(),
+        batches.get(),
+        batchFallbacks.get(),
         acks.sent(),
         acks.dropped(),
         acks.pending());

@@ -19,6 +19,8 @@ final class MicrometerConsumerMetrics {
     message(registry, consumer, "failed", s -> s.failed());
     message(registry, consumer, "filtered", s -> s.filtered());
     message(registry, consumer, "skipped", s -> s.skipped());
+    batch(registry, consumer, "committed", s -> s.batches());
+    batch(registry, consumer, "fallback", s -> s.batchFallbacks());
     ack(registry, consumer, "sent", s -> s.acksSent());
     ack(registry, consumer, "dropped", s -> s.acksDropped());
     Gauge.builder("halfmsg.consumer.acks.pending", consumer, c -> c.stats().acksPending())
@@ -37,6 +39,21 @@ final class MicrometerConsumerMetrics {
         .description(
             "Messages received: handled (committed), duplicate (skipped by the dedupe table),"
                 + " failed (rolled back, left to redelivery), filtered, skipped")
+        .tag("group", consumer.group())
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  private static void batch(
+      MeterRegistry registry,
+      HalfmsgConsumer consumer,
+      String outcome,
+      ToDoubleFunction<ConsumerStats> count) {
+    FunctionCounter.builder(
+            "halfmsg.consumer.batches", consumer, c -> count.applyAsDouble(c.stats()))
+        .description(
+            "Batch transactions of several messages: committed, or rolled back and processed one"
+                + " message per transaction (fallback: a duplicate or a failure in the batch)")
         .tag("group", consumer.group())
         .tag("outcome", outcome)
         .register(registry);

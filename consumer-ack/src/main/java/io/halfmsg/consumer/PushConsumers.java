@@ -2,6 +2,7 @@ package io.halfmsg.consumer;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
@@ -24,9 +25,10 @@ final class PushConsumers {
       String namesrvAddr,
       String instanceName,
       int consumeThreads,
+      int consumeBatchSize,
       Duration shutdownTimeout,
       Collection<Subscription> subscriptions,
-      MessageProcessor processor) {
+      BatchProcessor processor) {
     DefaultMQPushConsumer c = new DefaultMQPushConsumer(group);
     c.setNamesrvAddr(namesrvAddr);
     // Own client instance: several consumers in one JVM (other groups, other name servers) must
@@ -37,8 +39,12 @@ final class PushConsumers {
             : "halfmsg-" + group + "-" + UUID.randomUUID().toString().substring(0, 8));
     c.setConsumeThreadMin(consumeThreads);
     c.setConsumeThreadMax(consumeThreads);
-    // One message per transaction: one failure must not roll back or redeliver its neighbours.
-    c.setConsumeMessageBatchMaxSize(1);
+    // Up to this many messages of one pull share a local transaction; a failure among them sends
+    // them one by one, so it never costs a neighbour its effect. A pull brings at most
+    // pullBatchSize messages (and the broker sends at most maxTransferCountOnMessageInMemory, 32
+    // by default): raise the pull so that a larger batch can happen at all.
+    c.setConsumeMessageBatchMaxSize(consumeBatchSize);
+    c.setPullBatchSize(Math.max(c.getPullBatchSize(), consumeBatchSize));
     // Running handlers finish (and queue their acks) before the consumer is gone.
     c.setAwaitTerminationMillisWhenShutdown(shutdownTimeout.toMillis());
     try {
@@ -48,9 +54,7 @@ final class PushConsumers {
       c.registerMessageListener(
           (MessageListenerConcurrently)
               (messages, context) -> {
-                for (MessageExt m : messages) {
-                  processSafely(processor, group, m);
-                }
+                processSafely(processor, group, messages);
                 // Always: the broker, not RocketMQ, redelivers what was not acked (see
                 // HalfmsgConsumer's Javadoc).
                 return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
@@ -66,11 +70,16 @@ final class PushConsumers {
     }
   }
 
-  private static void processSafely(MessageProcessor processor, String group, MessageExt m) {
+  private static void processSafely(
+      BatchProcessor processor, String group, List<MessageExt> messages) {
     try {
-      processor.process(m);
+      processor.process(messages);
     } catch (RuntimeException | Error e) {
-      log.error("Unexpected failure on RocketMQ message {} of group {}", m.getMsgId(), group, e);
+      log.error(
+          "Unexpected failure on RocketMQ messages {} of group {}",
+          messages.stream().map(MessageExt::getMsgId).toList(),
+          group,
+          e);
     }
   }
 }

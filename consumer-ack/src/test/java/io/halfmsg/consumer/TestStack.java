@@ -58,6 +58,26 @@ public final class TestStack implements AutoCloseable {
     return topic;
   }
 
+  /**
+   * Like {@link #newTopic(String)}, with {@code queues} queues; with one, every message of the
+   * topic is in the one queue a pull, and so a batch, is made from.
+   */
+  public String newTopic(String prefix, int queues) {
+    String topic = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+    mq.createTopic(topic, queues);
+    return topic;
+  }
+
+  /** How many messages the broker holds in {@code state} ({@code GET /api/v1/stats}). */
+  public long messagesIn(String state) {
+    return admin.get("/api/v1/stats").json().path("messages").path(state).asLong();
+  }
+
+  /** The message's state as the admin API shows it, e.g. FORWARDED once RocketMQ stored it. */
+  public String messageState(String messageId) {
+    return admin.get("/api/v1/messages/" + messageId).json().path("state").asText();
+  }
+
   /** Prepares and commits a message as a producer would; returns its id. */
   public String send(String topic, String tag, String body) {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -24,6 +24,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     replay
  * @param dedupePurgeInterval how often old dedupe rows are deleted when a retention is set
  * @param consumeThreads messages handled in parallel per consumer group
+ * @param consumeBatchSize most messages of one RocketMQ pull applied in one local transaction (1 to
+ *     1024; 1 is one transaction per message); a duplicate or a failure among them sends them one
+ *     by one. 32 is what one pull brings with RocketMQ's defaults
  * @param shutdownTimeout how long shutdown waits for running handlers, then for the last acks
  * @param requestTimeout timeout of one HTTP request to the broker
  * @param ack batching of acks
@@ -42,6 +45,7 @@ public record HalfmsgConsumerProperties(
     Duration dedupeRetention,
     @DefaultValue("1h") Duration dedupePurgeInterval,
     @DefaultValue("20") int consumeThreads,
+    @DefaultValue("32") int consumeBatchSize,
     @DefaultValue("10s") Duration shutdownTimeout,
     @DefaultValue("5s") Duration requestTimeout,
     @DefaultValue Ack ack) {

@@ -34,6 +34,13 @@ import java.lang.annotation.Target;
  * is not acked and the broker sends it again after the ack timeout. A message already applied by
  * the group does not reach the method. After the commit the message is acked to the broker.
  *
+ * <p>The messages of one RocketMQ batch ({@code halfmsg.consumer.consume-batch-size}, default 32)
+ * share that transaction: the method runs once per message, in order, and one commit applies them
+ * all. If one of them throws or was applied before, the whole batch rolls back and each message
+ * runs again in a transaction of its own, so the method may be called twice for one message while
+ * its writes take effect once. The batch size is a setting of the group, not of a method: all
+ * methods of a group share its RocketMQ consumer.
+ *
  * <p>All methods of one consumer group share one RocketMQ consumer and one broker subscription
  * (registered at start-up with all their topics); a group has at most one method per topic.
  * Attribute values may use {@code ${...}} placeholders. Configuration is under {@code

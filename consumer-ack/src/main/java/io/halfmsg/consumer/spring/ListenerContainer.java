@@ -98,6 +98,7 @@ final class ListenerContainer implements SmartLifecycle {
             .dedupeRetention(p.dedupeRetention())
             .dedupePurgeInterval(p.dedupePurgeInterval())
             .consumeThreads(p.consumeThreads())
+            .consumeBatchSize(p.consumeBatchSize())
             .shutdownTimeout(p.shutdownTimeout())
             .requestTimeout(p.requestTimeout())
             .ackBatchSize(p.ack().batchSize())
