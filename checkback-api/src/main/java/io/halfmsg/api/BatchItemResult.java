@@ -31,8 +31,8 @@ public record BatchItemResult(
   }
 
   /**
-   * Worth sending again: the broker did not write it this time. Status 0 never comes from a
-   * broker; clients use it for an item no broker answered.
+   * Worth sending again: the broker did not write it this time. Status 0 never comes from a broker;
+   * clients use it for an item no broker answered.
    */
   @JsonIgnore
   public boolean retryable() {
