@@ -208,7 +208,9 @@ class HalfmsgConsumerTest {
       assertThat(goodHandler.calls(id)).as("good group, %s", id).isEqualTo(1);
       assertThat(effect(good, id)).isEqualTo(1);
       assertThat(stack.attempts(id, laggard)).as("laggard, %s", id).isEqualTo(3);
-      assertThat(laggardHandler.calls(id)).as("laggard, %s", id).isEqualTo(3);
+      // Once per send, and once more for a send that came in a batch with others: the batch's
+      // transaction rolled back and the message ran again alone (never with effect here).
+      assertThat(laggardHandler.calls(id)).as("laggard, %s", id).isBetween(3, 6);
       assertThat(effect(laggard, id)).isZero();
     }
   }
