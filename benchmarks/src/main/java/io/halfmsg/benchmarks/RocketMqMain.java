@@ -1,0 +1,36 @@
+package io.halfmsg.benchmarks;
+
+import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMq;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The RocketMQ process of a benchmark run: a name server and one broker ({@link EmbeddedRocketMq}:
+ * free loopback ports, a temporary directory deleted at the end), with the topics named as
+ * arguments created up front. Prints {@value #READY}{@code <namesrv address>} once clients can use
+ * them, then runs until its standard input closes (the parent stopped or died) or it is signalled.
+ */
+public final class RocketMqMain {
+
+  static final String READY = "ROCKETMQ_NAMESRV=";
+
+  private RocketMqMain() {}
+
+  public static void main(String[] topics) throws IOException {
+    // EmbeddedRocketMq sets rocketmq.remoting.version before it starts; without it the name server
+    // would ignore the broker's topics. Each topic is created and then registered at once
+    // (registerBrokerAll), so the route exists before any client asks.
+    EmbeddedRocketMq mq = EmbeddedRocketMq.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(mq::stop, "rocketmq-stop"));
+    for (String topic : topics) {
+      mq.createTopic(topic);
+    }
+    System.out.println(READY + mq.namesrvAddr());
+    System.out.flush();
+    InputStream in = System.in;
+    while (in.read() >= 0) {
+      // Nothing is ever sent; EOF means the parent is gone.
+    }
+    System.exit(0);
+  }
+}

@@ -1,0 +1,166 @@
+package io.halfmsg.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * halfmsg as its SDK users get it, against RocketMQ's native transactional messages, on one
+ * machine: RocketMQ in one process, the halfmsg broker's executable jar in another, and this JVM as
+ * the application (both SDKs, RocketMQ's own client), all on the local MariaDB. See BENCHMARKS.md
+ * for what is measured and how; {@code scripts/bench.sh} runs it.
+ */
+public final class SdkBenchmark {
+
+  private final BenchSettings settings;
+
+  SdkBenchmark(BenchSettings settings) {
+    this.settings = settings;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int status = 1;
+    try {
+      BenchSettings settings = BenchSettings.from(System.getProperties(), args);
+      BenchReport report = new SdkBenchmark(settings).run();
+      System.out.println();
+      System.out.println(report.markdown());
+      System.out.println("Report written to " + report.file());
+      status = report.allComplete() ? 0 : 2;
+    } catch (Throwable e) {
+      // Printed here: System.exit below would otherwise swallow it.
+      e.printStackTrace();
+    } finally {
+      // RocketMQ's client threads are not daemons; the shutdown hooks stop the child processes.
+      System.exit(status);
+    }
+  }
+
+  /** Starts everything, runs every round, stops everything, and writes the report. */
+  BenchReport run() throws Exception {
+    BenchSettings s = settings;
+    Files.createDirectories(s.outputDir());
+    Path pidFile = s.outputDir().resolve("children.pids");
+    Files.deleteIfExists(pidFile);
+    Instant started = Instant.now();
+    List<Workload> workloads = s.workloads().stream().map(Workload::named).toList();
+    List<String> topics = new ArrayList<>();
+    for (Workload w : workloads) {
+      topics.add(NativePipeline.topic(w));
+      topics.add(HalfmsgPipeline.topic(w));
+    }
+    progress("starting RocketMQ, the halfmsg broker and the application's database");
+    try (BenchDatabases db = new BenchDatabases(s)) {
+      // Read before this run opens its pools: what others (other test runs) hold already.
+      int[] budget = db.connectionBudget();
+      if (budget[0] - budget[1] < s.connectionsNeeded()) {
+        throw new IllegalStateException(
+            String.format(
+                "The run needs %d connections; the server allows %d and %d are open already."
+                    + " Lower -Dbench.pool.* or wait for other runs to finish.",
+                s.connectionsNeeded(), budget[0], budget[1]));
+      }
+      return run(db, budget, pidFile, started, workloads, topics);
+    }
+  }
+
+  private BenchReport run(
+      BenchDatabases db,
+      int[] budget,
+      Path pidFile,
+      Instant started,
+      List<Workload> workloads,
+      List<String> topics)
+      throws Exception {
+    BenchSettings s = settings;
+    List<RoundResult> results = new ArrayList<>();
+    try (RocketMqProcess mq = RocketMqProcess.start(s, pidFile, topics);
+        BrokerProcess broker = BrokerProcess.start(s, db, mq.namesrvAddr(), pidFile);
+        AppDatabase app = new AppDatabase(db, s)) {
+      progress(
+          "connections: this run needs up to %d; the server allows %d and has %d open now",
+          s.connectionsNeeded(), budget[0], budget[1]);
+      Processes processes =
+          new Processes(
+              List.of(
+                  new ProcessCpu("driver", ProcessHandle.current().pid()),
+                  new ProcessCpu("halfmsg broker", broker.pid()),
+                  new ProcessCpu("rocketmq", mq.pid()),
+                  ProcessCpu.databaseServer()));
+      RoundRunner runner = new RoundRunner(s, processes, results);
+      List<DatabaseCheck> checks = new ArrayList<>();
+      long ordersBefore = 0;
+      for (Workload w : workloads) {
+        DeliveryTracker tracker = new DeliveryTracker();
+        Pipeline nativeMq =
+            new NativePipeline(w, tracker, app, mq.namesrvAddr(), s.consumeThreads());
+        Pipeline halfmsg;
+        try {
+          halfmsg =
+              new HalfmsgPipeline(w, tracker, app, broker, mq.namesrvAddr(), s.consumeThreads());
+        } catch (RuntimeException e) {
+          nativeMq.close();
+          throw e;
+        }
+        try {
+          runner.closedLoop(w, nativeMq, halfmsg, tracker);
+          if (w.name().equals(s.openLoopWorkload())) {
+            runner.openLoop(w, nativeMq, halfmsg, tracker);
+          }
+        } finally {
+          // Closing waits for running handlers, so the counts below are final.
+          nativeMq.close();
+          halfmsg.close();
+        }
+        checks.addAll(check(w, app, runner, ordersBefore, nativeMq, halfmsg));
+        ordersBefore = app.orders();
+      }
+      progress("stopping");
+      return BenchReport.write(s, started, budget, processes, results, checks);
+    }
+  }
+
+  /**
+   * Once the consumers are closed (every handler finished): the orders and dedupe rows of the
+   * workload against what its sends reported.
+   */
+  private static List<DatabaseCheck> check(
+      Workload w,
+      AppDatabase app,
+      RoundRunner runner,
+      long ordersBefore,
+      Pipeline nativeMq,
+      Pipeline halfmsg)
+      throws java.sql.SQLException {
+    long nativeSent = runner.takeSent(nativeMq.mode());
+    long halfmsgSent = runner.takeSent(halfmsg.mode());
+    List<DatabaseCheck> checks = new ArrayList<>();
+    if (w.usesDatabase()) {
+      checks.add(
+          new DatabaseCheck(
+              w.name(),
+              "orders (both modes)",
+              nativeSent + halfmsgSent,
+              app.orders() - ordersBefore));
+      checks.add(
+          new DatabaseCheck(
+              w.name(),
+              "native dedupe rows",
+              nativeSent,
+              app.consumed(nativeMq.mode(), nativeMq.consumerGroup())));
+    }
+    checks.add(
+        new DatabaseCheck(
+            w.name(),
+            "halfmsg dedupe rows",
+            halfmsgSent,
+            app.consumed(halfmsg.mode(), halfmsg.consumerGroup())));
+    return checks;
+  }
+
+  static void progress(String format, Object... args) {
+    System.out.printf("[bench %s] %s%n", Instant.now(), String.format(format, args));
+  }
+}
