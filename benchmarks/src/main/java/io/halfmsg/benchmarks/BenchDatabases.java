@@ -19,6 +19,7 @@ final class BenchDatabases implements AutoCloseable {
   private final String password;
   private final String broker;
   private final String app;
+  private final Thread dropOnExit = new Thread(this::drop, "bench-drop-databases");
 
   BenchDatabases(BenchSettings s) {
     this.serverUrl = s.jdbcServer().endsWith("/") ? s.jdbcServer() : s.jdbcServer() + "/";
@@ -29,6 +30,8 @@ final class BenchDatabases implements AutoCloseable {
     this.app = "hm_bench_app_" + suffix;
     execute("CREATE DATABASE " + broker + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
     execute("CREATE DATABASE " + app + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+    // A run stopped by a signal does not get to close(); the shared server keeps no leftovers.
+    Runtime.getRuntime().addShutdownHook(dropOnExit);
   }
 
   String brokerUrl() {
@@ -88,6 +91,15 @@ final class BenchDatabases implements AutoCloseable {
 
   @Override
   public void close() {
+    drop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(dropOnExit);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The hook runs anyway; dropping twice is harmless.
+    }
+  }
+
+  private void drop() {
     execute("DROP DATABASE IF EXISTS " + broker);
     execute("DROP DATABASE IF EXISTS " + app);
   }

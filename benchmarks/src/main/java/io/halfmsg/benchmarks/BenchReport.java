@@ -102,12 +102,14 @@ final class BenchReport {
     md.append(
         f(
             "Pools: halfmsg broker %d, application producer side %d, application consumer side %d"
-                + " (both modes share the application's pools; they never run at once); consume"
-                + " threads %d in both modes. The run needs up to %d connections; the server allows"
+                + " (native and plain-Java halfmsg share them; they never run at once), Spring"
+                + " application %s; consume threads %d in every mode. The run needs up to %d"
+                + " connections; the server allows"
                 + " %d and had %d open before this run opened its own.%n%n",
             s.brokerPool(),
             s.producerPool(),
             s.consumerPool(),
+            s.runsSpring() ? Integer.toString(s.springPool()) : "(not run)",
             s.consumeThreads(),
             s.connectionsNeeded(),
             budget[0],
@@ -168,23 +170,24 @@ final class BenchReport {
               g.stream().allMatch(RoundResult::complete) ? "yes" : "NO"));
     }
     md.append("\n### halfmsg / native (ratios of the medians)\n\n");
-    md.append("| workload | threads | msg/s | p50 | p99 | CPU all per message |\n");
-    md.append("|---|---:|---:|---:|---:|---:|\n");
-    Map<String, List<RoundResult>> byMode = groups;
-    for (var e : byMode.entrySet()) {
-      if (!e.getKey().endsWith("|halfmsg")) {
+    md.append("| workload | threads | mode | msg/s | p50 | p99 | CPU all per message |\n");
+    md.append("|---|---:|---|---:|---:|---:|---:|\n");
+    for (var e : groups.entrySet()) {
+      List<RoundResult> h = e.getValue();
+      RoundResult first = h.get(0);
+      if (first.mode().equals("native")) {
         continue;
       }
-      List<RoundResult> h = e.getValue();
-      List<RoundResult> n = byMode.get(e.getKey().replace("|halfmsg", "|native"));
+      List<RoundResult> n = groups.get(first.workload() + "|" + first.load() + "|native");
       if (n == null) {
         continue;
       }
       md.append(
           f(
-              "| %s | %d | %.2f× | %.2f× | %.2f× | %.2f× |%n",
-              h.get(0).workload(),
-              h.get(0).load(),
+              "| %s | %d | %s | %.2f× | %.2f× | %.2f× | %.2f× |%n",
+              first.workload(),
+              first.load(),
+              first.mode(),
               median(h, RoundResult::perSecond) / median(n, RoundResult::perSecond),
               median(h, r -> r.p(50)) / median(n, r -> r.p(50)),
               median(h, r -> r.p(99)) / median(n, r -> r.p(99)),

@@ -27,6 +27,8 @@ import java.util.function.Function;
  * @param producerPool connections of the application's producer-side pool (both modes)
  * @param consumerPool connections of the application's consumer-side pool (both modes)
  * @param consumeThreads consume threads of both consumers (RocketMQ's and halfmsg's default, 20)
+ * @param spring whether the order workload also runs halfmsg from Spring ({@link SpringPipeline})
+ * @param springPool the Spring application's one pool (producer and consumer side)
  * @param brokerPool the halfmsg broker's pool ({@code spring.datasource.hikari.maximum-pool-size})
  * @param brokerXmx heap of the halfmsg broker process
  * @param rocketMqXmx heap of the RocketMQ process
@@ -53,6 +55,8 @@ record BenchSettings(
     int producerPool,
     int consumerPool,
     int consumeThreads,
+    boolean spring,
+    int springPool,
     int brokerPool,
     String brokerXmx,
     String rocketMqXmx,
@@ -99,6 +103,8 @@ record BenchSettings(
         Integer.parseInt(get.apply("pool.producer")),
         Integer.parseInt(get.apply("pool.consumer")),
         Integer.parseInt(get.apply("consumeThreads")),
+        Boolean.parseBoolean(get.apply("spring")),
+        Integer.parseInt(get.apply("pool.spring")),
         Integer.parseInt(get.apply("pool.broker")),
         get.apply("broker.xmx"),
         get.apply("rocketmq.xmx"),
@@ -115,10 +121,14 @@ record BenchSettings(
     return threads.stream().mapToInt(Integer::intValue).max().orElse(1);
   }
 
-  /** Connections the run holds at most: the broker's pool plus the application's two. */
+  /** Connections the run holds at most: the broker's pool plus the application's. */
   int connectionsNeeded() {
     // +1: the driver's own short setup/check connection (databases, schema, row counts).
-    return brokerPool + producerPool + consumerPool + 1;
+    return brokerPool + producerPool + consumerPool + (runsSpring() ? springPool : 0) + 1;
+  }
+
+  boolean runsSpring() {
+    return spring && workloads.stream().anyMatch(w -> w.trim().equals("order"));
   }
 
   private static List<Integer> ints(String list) {
@@ -150,6 +160,10 @@ record BenchSettings(
           Map.entry("consumeThreads", "20"),
           // One connection per consume thread: every handler runs in a transaction.
           Map.entry("pool.consumer", "20"),
+          Map.entry("spring", "true"),
+          // A Spring Boot application has one DataSource for both sides: 20 for the consume
+          // threads, the rest for the producer threads' local transactions.
+          Map.entry("pool.spring", "40"),
           // The broker's shipped default (half-msg-broker-defaults.properties).
           Map.entry("pool.broker", "20"),
           Map.entry("broker.xmx", "1g"),
@@ -177,6 +191,7 @@ record BenchSettings(
     m.put("pool.producer", "8");
     m.put("pool.consumer", "8");
     m.put("consumeThreads", "8");
+    m.put("pool.spring", "12");
     m.put("pool.broker", "10");
     m.put("broker.xmx", "512m");
     m.put("rocketmq.xmx", "512m");

@@ -3,6 +3,7 @@ package io.halfmsg.benchmarks;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMq;
 import java.io.IOException;
 import java.io.InputStream;
+import org.apache.rocketmq.common.BrokerConfig;
 
 /**
  * The RocketMQ process of a benchmark run: a name server and one broker ({@link EmbeddedRocketMq}:
@@ -20,7 +21,17 @@ public final class RocketMqMain {
     // EmbeddedRocketMq sets rocketmq.remoting.version before it starts; without it the name server
     // would ignore the broker's topics. Each topic is created and then registered at once
     // (registerBrokerAll), so the route exists before any client asks.
-    EmbeddedRocketMq mq = EmbeddedRocketMq.start();
+    EmbeddedRocketMq mq =
+        EmbeddedRocketMq.builder()
+            .customize(
+                c ->
+                    // The embedded default (hourly) suits halfmsg, which does its own check-back;
+                    // the native rounds need RocketMQ's own check at its default (30 s), which is
+                    // what resolves a half message whose one-way END_TRANSACTION was lost.
+                    c.broker()
+                        .setTransactionCheckInterval(
+                            new BrokerConfig().getTransactionCheckInterval()))
+            .start();
     Runtime.getRuntime().addShutdownHook(new Thread(mq::stop, "rocketmq-stop"));
     for (String topic : topics) {
       mq.createTopic(topic);

@@ -24,10 +24,10 @@ final class RoundRunner {
     this.open = new OpenLoopRound(processes, s);
   }
 
-  void closedLoop(Workload w, Pipeline nativeMq, Pipeline halfmsg, DeliveryTracker tracker)
+  void closedLoop(Workload w, List<Pipeline> pipelines, DeliveryTracker tracker)
       throws InterruptedException {
     if (s.warmup()) {
-      for (Pipeline p : List.of(nativeMq, halfmsg)) {
+      for (Pipeline p : pipelines) {
         RoundResult r =
             closed.run(p, tracker, w.name(), s.maxThreads(), s.messages(), 0, nextKeyPrefix(p));
         count(r);
@@ -36,9 +36,7 @@ final class RoundRunner {
     }
     for (int threads : s.threads()) {
       for (int round = 1; round <= s.rounds(); round++) {
-        List<Pipeline> order =
-            round % 2 == 1 ? List.of(nativeMq, halfmsg) : List.of(halfmsg, nativeMq);
-        for (Pipeline p : order) {
+        for (Pipeline p : rotated(pipelines, round - 1)) {
           RoundResult r =
               closed.run(p, tracker, w.name(), threads, s.messages(), round, nextKeyPrefix(p));
           results.add(r);
@@ -49,18 +47,24 @@ final class RoundRunner {
     }
   }
 
-  void openLoop(Workload w, Pipeline nativeMq, Pipeline halfmsg, DeliveryTracker tracker)
+  void openLoop(Workload w, List<Pipeline> pipelines, DeliveryTracker tracker)
       throws InterruptedException {
     int i = 0;
     for (int rate : s.openLoopRates()) {
-      List<Pipeline> order = i++ % 2 == 0 ? List.of(nativeMq, halfmsg) : List.of(halfmsg, nativeMq);
-      for (Pipeline p : order) {
+      for (Pipeline p : rotated(pipelines, i++)) {
         RoundResult r = open.run(p, tracker, w.name(), rate, nextKeyPrefix(p));
         results.add(r);
         count(r);
         print("open", r);
       }
     }
+  }
+
+  /** The modes take turns going first. */
+  private static List<Pipeline> rotated(List<Pipeline> pipelines, int by) {
+    List<Pipeline> order = new java.util.ArrayList<>(pipelines);
+    java.util.Collections.rotate(order, -(by % order.size()));
+    return order;
   }
 
   /** Messages sent (committed locally) in {@code mode} since the last call, warm-ups included. */
@@ -75,7 +79,7 @@ final class RoundRunner {
 
   /** Keys are unique over the whole run: they are the orders' primary keys. */
   private String nextKeyPrefix(Pipeline p) {
-    return p.mode().charAt(0) + Integer.toString(++roundSeq) + "-";
+    return p.mode().substring(0, 2) + ++roundSeq + "-";
   }
 
   private static void print(String what, RoundResult r) {
