@@ -30,6 +30,7 @@ import java.util.function.Function;
  * @param spring whether the order workload also runs halfmsg from Spring ({@link SpringPipeline})
  * @param springPool the Spring application's one pool (producer and consumer side)
  * @param brokerPool the halfmsg broker's pool ({@code spring.datasource.hikari.maximum-pool-size})
+ * @param childJvmArgs extra JVM options of the broker and RocketMQ processes (space-separated)
  * @param brokerXmx heap of the halfmsg broker process
  * @param rocketMqXmx heap of the RocketMQ process
  * @param brokerJar the broker's executable jar
@@ -58,6 +59,7 @@ record BenchSettings(
     boolean spring,
     int springPool,
     int brokerPool,
+    List<String> childJvmArgs,
     String brokerXmx,
     String rocketMqXmx,
     Path brokerJar,
@@ -106,6 +108,9 @@ record BenchSettings(
         Boolean.parseBoolean(get.apply("spring")),
         Integer.parseInt(get.apply("pool.spring")),
         Integer.parseInt(get.apply("pool.broker")),
+        List.of(get.apply("childJvmArgs").trim().split("\\s+")).stream()
+            .filter(a -> !a.isEmpty())
+            .toList(),
         get.apply("broker.xmx"),
         get.apply("rocketmq.xmx"),
         Path.of(get.apply("brokerJar")).toAbsolutePath().normalize(),
@@ -166,6 +171,7 @@ record BenchSettings(
           Map.entry("pool.spring", "40"),
           // The broker's shipped default (half-msg-broker-defaults.properties).
           Map.entry("pool.broker", "20"),
+          Map.entry("childJvmArgs", ""),
           Map.entry("broker.xmx", "1g"),
           Map.entry("rocketmq.xmx", "1g"),
           Map.entry("brokerJar", "half-msg-broker/target/half-msg-broker-0.1.0-SNAPSHOT.jar"),
@@ -194,6 +200,8 @@ record BenchSettings(
     m.put("pool.spring", "12");
     m.put("pool.broker", "10");
     m.put("broker.xmx", "512m");
+    // C1 only: the smoke run is over before C2 would pay off, and it starts the broker faster.
+    m.put("childJvmArgs", "-XX:TieredStopAtLevel=1");
     m.put("rocketmq.xmx", "512m");
     return Map.copyOf(m);
   }

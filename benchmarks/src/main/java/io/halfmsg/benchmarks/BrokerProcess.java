@@ -36,8 +36,7 @@ final class BrokerProcess implements AutoCloseable {
     }
     int port = JavaCommand.freePort();
     this.url = "http://127.0.0.1:" + port;
-    List<String> command =
-        JavaCommand.java(s.brokerXmx(), s.jfr(), s.outputDir().resolve("broker.jfr"));
+    List<String> command = JavaCommand.java(s, s.brokerXmx(), s.outputDir().resolve("broker.jfr"));
     command.addAll(
         List.of(
             "-jar",
@@ -56,16 +55,13 @@ final class BrokerProcess implements AutoCloseable {
             "broker", command, s.outputDir().resolve("broker.log"), pidFile, l -> null);
   }
 
-  /** Starts the broker and waits until its health endpoint answers UP. */
-  static BrokerProcess start(BenchSettings s, BenchDatabases db, String namesrvAddr, Path pidFile) {
-    BrokerProcess broker = new BrokerProcess(s, db, namesrvAddr, pidFile);
-    try {
-      broker.awaitHealthy();
-      return broker;
-    } catch (RuntimeException e) {
-      broker.close();
-      throw e;
-    }
+  /**
+   * Starts the broker; {@link #awaitHealthy()} waits until it serves. The name server need not be
+   * up yet: the broker's RocketMQ client connects on first use.
+   */
+  static BrokerProcess launch(
+      BenchSettings s, BenchDatabases db, String namesrvAddr, Path pidFile) {
+    return new BrokerProcess(s, db, namesrvAddr, pidFile);
   }
 
   String url() {
@@ -76,7 +72,8 @@ final class BrokerProcess implements AutoCloseable {
     return child.pid();
   }
 
-  private void awaitHealthy() {
+  /** Waits until the health endpoint answers UP. */
+  void awaitHealthy() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest health = HttpRequest.newBuilder(URI.create(url + "/actuator/health")).build();
     await("the halfmsg broker at " + url + " to report UP (log: broker.log)")

@@ -13,12 +13,13 @@ final class JavaCommand {
 
   private JavaCommand() {}
 
-  static List<String> java(String xmx, boolean jfr, Path jfrFile) {
+  static List<String> java(BenchSettings s, String xmx, Path jfrFile) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + xmx);
     command.add(ChildProcess.MARKER);
-    if (jfr) {
+    command.addAll(s.childJvmArgs());
+    if (s.jfr()) {
       command.add(
           "-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
     }

@@ -17,12 +17,17 @@ public final class RocketMqMain {
 
   private RocketMqMain() {}
 
-  public static void main(String[] topics) throws IOException {
+  /** Arguments: the name server's port, then the topics. */
+  public static void main(String[] args) throws IOException {
+    int namesrvPort = Integer.parseInt(args[0]);
+    String[] topics = java.util.Arrays.copyOfRange(args, 1, args.length);
     // EmbeddedRocketMq sets rocketmq.remoting.version before it starts; without it the name server
     // would ignore the broker's topics. Each topic is created and then registered at once
     // (registerBrokerAll), so the route exists before any client asks.
     EmbeddedRocketMq mq =
         EmbeddedRocketMq.builder()
+            // Chosen by the parent, so that the halfmsg broker can start at the same time.
+            .namesrvPort(namesrvPort)
             .customize(
                 c ->
                     // The embedded default (hourly) suits halfmsg, which does its own check-back;

@@ -17,13 +17,21 @@ final class RocketMqProcess implements AutoCloseable {
     this.namesrvAddr = namesrvAddr;
   }
 
-  /** Starts it with {@code topics} created and waits until it prints its name server address. */
-  static RocketMqProcess start(BenchSettings s, Path pidFile, List<String> topics) {
+  /**
+   * Starts it with its name server on {@code namesrvPort} and {@code topics} created; {@link
+   * #awaitReady()} waits until it serves.
+   */
+  static RocketMqProcess launch(
+      BenchSettings s, Path pidFile, int namesrvPort, List<String> topics) {
     List<String> command =
-        JavaCommand.java(s.rocketMqXmx(), s.jfr(), s.outputDir().resolve("rocketmq.jfr"));
+        JavaCommand.java(s, s.rocketMqXmx(), s.outputDir().resolve("rocketmq.jfr"));
     // The driver's own class path holds embedded-rocketmq and RocketMQ's broker.
     command.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), RocketMqMain.class.getName()));
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            RocketMqMain.class.getName(),
+            Integer.toString(namesrvPort)));
     command.addAll(topics);
     ChildProcess child =
         ChildProcess.start(
@@ -35,13 +43,19 @@ final class RocketMqProcess implements AutoCloseable {
                 line.startsWith(RocketMqMain.READY)
                     ? line.substring(RocketMqMain.READY.length()).trim()
                     : null);
+    return new RocketMqProcess(child, "127.0.0.1:" + namesrvPort);
+  }
+
+  /** Waits until the name server and broker are up and the topics exist. */
+  void awaitReady() {
     try {
-      return new RocketMqProcess(child, child.awaited().get(120, TimeUnit.SECONDS));
+      String printed = child.awaited().get(120, TimeUnit.SECONDS);
+      if (!printed.equals(namesrvAddr)) {
+        throw new IllegalStateException("RocketMQ listens at " + printed + ", not " + namesrvAddr);
+      }
     } catch (ExecutionException | TimeoutException e) {
-      child.close();
       throw new IllegalStateException("RocketMQ did not start: " + e.getMessage(), e);
     } catch (InterruptedException e) {
-      child.close();
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }

@@ -84,9 +84,14 @@ public final class SdkBenchmark {
       throws Exception {
     BenchSettings s = settings;
     List<RoundResult> results = new ArrayList<>();
-    try (RocketMqProcess mq = RocketMqProcess.start(s, pidFile, topics);
-        BrokerProcess broker = BrokerProcess.start(s, db, mq.namesrvAddr(), pidFile);
+    int namesrvPort = JavaCommand.freePort();
+    // Both start at once: on 2 cores the broker's start-up (Spring, Flyway) takes long enough for
+    // RocketMQ to be up before the broker first needs it.
+    try (RocketMqProcess mq = RocketMqProcess.launch(s, pidFile, namesrvPort, topics);
+        BrokerProcess broker = BrokerProcess.launch(s, db, mq.namesrvAddr(), pidFile);
         AppDatabase app = new AppDatabase(db, s)) {
+      mq.awaitReady();
+      broker.awaitHealthy();
       progress(
           "connections: this run needs up to %d; the server allows %d and has %d open now",
           s.connectionsNeeded(), budget[0], budget[1]);
@@ -112,7 +117,9 @@ public final class SdkBenchmark {
           }
           runner.closedLoop(w, pipelines, tracker);
           if (w.name().equals(s.openLoopWorkload())) {
-            runner.openLoop(w, pipelines, tracker);
+            // Native and plain-Java halfmsg only: the open loop is the longest part of a run, and
+            // the Spring variant's messaging is the plain one's (its closed loop shows the rest).
+            runner.openLoop(w, pipelines.subList(0, 2), tracker);
           }
         } finally {
           // Closing waits for running handlers, so the counts below are final.

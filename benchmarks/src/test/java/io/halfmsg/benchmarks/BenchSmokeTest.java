@@ -28,8 +28,8 @@ class BenchSmokeTest {
 
     assertThat(report.results())
         .extracting(RoundResult::mode)
-        .containsOnly("native", "halfmsg")
-        .contains("native", "halfmsg");
+        .containsOnly("native", "halfmsg", "halfmsg-spring")
+        .contains("native", "halfmsg", "halfmsg-spring");
     assertThat(report.results())
         .extracting(RoundResult::loop, RoundResult::workload)
         .contains(
