@@ -3,7 +3,7 @@
 # halfmsg broker (its executable jar) and the workload driver (this script's JVM, holding the SDKs)
 # in separate processes, on the local MariaDB. See BENCHMARKS.md.
 #
-#   scripts/bench.sh                       # the full run (about 15 minutes on 2 cores)
+#   scripts/bench.sh                       # the full run (about 20 minutes on 2 cores)
 #   scripts/bench.sh --smoke               # a tiny run, about a minute
 #   scripts/bench.sh -Dbench.messages=2000 -Dbench.threads=16 -Dbench.openLoop.rates=200
 #   scripts/bench.sh -Dbench.jfr=true      # JFR recordings of the driver, broker and RocketMQ
