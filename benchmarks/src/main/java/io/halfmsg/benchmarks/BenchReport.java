@@ -64,13 +64,15 @@ final class BenchReport {
       int[] budget,
       Processes processes,
       List<RoundResult> results,
-      List<DatabaseCheck> checks)
+      List<DatabaseCheck> checks,
+      String brokerRecords)
       throws IOException {
     StringBuilder md = new StringBuilder();
     header(md, s, started, budget, processes);
     closedLoop(md, s, processes, results);
     openLoop(md, s, processes, results);
     databaseChecks(md, checks);
+    md.append(brokerRecords);
     everyRound(md, processes, results);
     String stamp =
         DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);

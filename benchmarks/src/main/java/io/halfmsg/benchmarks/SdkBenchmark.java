@@ -129,7 +129,8 @@ public final class SdkBenchmark {
         ordersBefore = app.orders();
       }
       progress("stopping");
-      return BenchReport.write(s, started, budget, processes, results, checks);
+      return BenchReport.write(
+          s, started, budget, processes, results, checks, BrokerStoreSummary.read(db));
     }
   }
 
