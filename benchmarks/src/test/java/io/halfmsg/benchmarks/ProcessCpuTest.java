@@ -1,0 +1,32 @@
+package io.halfmsg.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ProcessCpuTest {
+
+  @Test
+  void readsThisProcessesCpuTimeAndItGrows() {
+    ProcessCpu self = new ProcessCpu("test", ProcessHandle.current().pid());
+    double before = self.seconds();
+    long x = 0;
+    // Work until the next clock tick (10 ms) is counted; on a busy machine that takes longer, so
+    // the loop ends on the condition, with a generous bound instead of a fixed time.
+    for (long end = System.nanoTime() + 30_000_000_000L;
+        self.seconds() <= before && System.nanoTime() < end; ) {
+      for (int i = 0; i < 100_000; i++) {
+        x += i % 7;
+      }
+    }
+
+    assertThat(x).isPositive();
+    assertThat(before).isPositive();
+    assertThat(self.seconds()).isGreaterThan(before);
+  }
+
+  @Test
+  void aProcessThatIsGoneReadsAsNotANumber() {
+    assertThat(new ProcessCpu("gone", Long.MAX_VALUE).seconds()).isNaN();
+  }
+}
