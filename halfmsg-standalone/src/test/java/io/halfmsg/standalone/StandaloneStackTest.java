@@ -170,6 +170,55 @@ class StandaloneStackTest {
     }
   }
 
+  /**
+   * The batch endpoints on H2: a retried prepare in a batch makes the multi-row INSERT fail on the
+   * duplicate key, and the rest of the batch must still go in within the same transaction.
+   */
+  @Test
+  void batchesWithARetriedPrepareAndDuplicateDecisionsWorkOnH2() throws Exception {
+    Map<String, Object> first = prepare("standalone-batch-1", 600_000);
+    Map<String, Object> second = prepare("standalone-batch-2", 600_000);
+    Map<String, Object> third = prepare("standalone-batch-3", 600_000);
+    assertThat(
+            statuses(
+                call(
+                    "POST",
+                    "/api/v1/messages:batch",
+                    stack.producerToken(),
+                    Map.of("messages", List.of(first, second)))))
+        .containsExactly(201, 201);
+
+    assertThat(
+            statuses(
+                call(
+                    "POST",
+                    "/api/v1/messages:batch",
+                    stack.producerToken(),
+                    Map.of("messages", List.of(second, third, third)))))
+        .containsExactly(200, 201, 200);
+    assertThat(
+            statuses(
+                call(
+                    "POST",
+                    "/api/v1/decisions",
+                    stack.producerToken(),
+                    Map.of(
+                        "decisions",
+                        List.of(
+                            Map.of("messageId", "standalone-batch-1", "decision", "ROLLBACK"),
+                            Map.of("messageId", "standalone-batch-1", "decision", "COMMIT"),
+                            Map.of("messageId", "standalone-batch-3", "decision", "ROLLBACK"))))))
+        .containsExactly(200, 409, 200);
+    assertThat(message("standalone-batch-3").path("state").asText()).isEqualTo("ROLLED_BACK");
+  }
+
+  private static List<Integer> statuses(HttpResponse<String> response) throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    List<Integer> statuses = new java.util.ArrayList<>();
+    json(response).path("results").forEach(r -> statuses.add(r.path("status").asInt()));
+    return statuses;
+  }
+
   private static Map<String, Object> prepare(String id, long checkAfterMs) {
     return Map.of(
         "messageId",
