@@ -15,6 +15,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -228,6 +231,28 @@ public final class BarrierTable {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
     }
+  }
+
+  /** The committed states of the rows of {@code messageIds} that exist, in one plain read. */
+  Map<String, String> statesOf(Connection c, List<String> messageIds) throws SQLException {
+    String sql =
+        "SELECT message_id, state FROM "
+            + name
+            + " WHERE message_id IN ("
+            + String.join(", ", java.util.Collections.nCopies(messageIds.size(), "?"))
+            + ")";
+    Map<String, String> states = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < messageIds.size(); i++) {
+        ps.setString(i + 1, messageIds.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          states.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return states;
   }
 
   private LocalDateTime utcNow() {

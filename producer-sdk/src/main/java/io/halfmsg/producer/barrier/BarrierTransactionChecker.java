@@ -6,6 +6,9 @@ import io.halfmsg.api.TransactionState;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -99,6 +102,41 @@ public final class BarrierTransactionChecker implements TransactionChecker {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Barrier check of message " + messageId + " failed", e);
+    }
+  }
+
+  /**
+   * Like {@link #check(String)} for many messages: one read of the rows that exist, and the
+   * insert-if-absent decision only for the others (rare after their transactions committed: a send
+   * in a rolled-back savepoint).
+   *
+   * @throws IllegalStateException if the database fails
+   */
+  public Map<String, TransactionState> checkAll(List<String> messageIds) {
+    Map<String, TransactionState> answers = new LinkedHashMap<>();
+    if (messageIds.isEmpty()) {
+      return answers;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      if (!autoCommit) {
+        c.setAutoCommit(true);
+      }
+      try {
+        Map<String, String> states = table.statesOf(c, messageIds);
+        for (String id : messageIds) {
+          String state = states.get(id);
+          answers.put(id, state != null ? answer(state) : decide(c, BarrierDialect.of(c), id));
+        }
+        return answers;
+      } finally {
+        if (!autoCommit) {
+          BarrierTable.restoreAutoCommit(c, false);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Barrier check of " + messageIds.size() + " messages failed", e);
     }
   }
 

@@ -36,7 +36,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * {@code REQUIRED} propagation a send in an inner method is committed only when the outer
  * transaction commits.
  */
-public class HalfmsgTemplate {
+public class HalfmsgTemplate implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HalfmsgTemplate.class);
 
@@ -45,6 +45,7 @@ public class HalfmsgTemplate {
   private final JdbcTemplate jdbc;
   private final BarrierTable barrier;
   private final BarrierTransactionChecker verifier;
+  private final CommittedSends committedSends;
   private final ObjectMapper objectMapper;
 
   /**
@@ -67,6 +68,7 @@ public class HalfmsgTemplate {
             dataSource,
             barrier,
             Duration.ofSeconds(BarrierTransactionChecker.DEFAULT_LOCK_WAIT_SECONDS));
+    this.committedSends = new CommittedSends(producer, verifier);
     this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
   }
 
@@ -110,6 +112,15 @@ public class HalfmsgTemplate {
               return null;
             });
     return messageId;
+  }
+
+  /**
+   * Sends the commits of transactions that have committed and are still queued (for up to 5 s),
+   * then stops; Spring calls it when the context closes. Close the producer after this.
+   */
+  @Override
+  public void close() {
+    committedSends.close();
   }
 
   private void requireTransaction() {
@@ -156,9 +167,9 @@ public class HalfmsgTemplate {
       switch (status) {
         // The barrier row is the truth, not the status: a send inside a NESTED savepoint that
         // was rolled back, or a caller that swallowed a failed send, commits without the row.
-        // Read on a fresh connection in the background, after this transaction's is released.
-        case STATUS_COMMITTED ->
-            producer.endTransactionAsync(messageId, () -> verifier.check(messageId));
+        // Read on a fresh connection in the background, after this transaction's is released,
+        // together with the other messages committed meanwhile.
+        case STATUS_COMMITTED -> committedSends.committed(messageId);
         case STATUS_ROLLED_BACK ->
             producer.endTransactionAsync(messageId, () -> TransactionState.ROLLBACK);
         default ->

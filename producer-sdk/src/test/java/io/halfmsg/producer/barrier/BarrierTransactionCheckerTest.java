@@ -83,6 +83,29 @@ abstract class BarrierTransactionCheckerTest {
   }
 
   @Test
+  void manyMessagesAreCheckedInOneGoAndAMissingRowStillDecidesRollback() throws Exception {
+    String committed1 = MessageIds.newId();
+    String committed2 = MessageIds.newId();
+    String missing = MessageIds.newId();
+    try (Connection c = begin()) {
+      app.barrier().insert(c, committed1);
+      app.barrier().insert(c, committed2);
+      c.commit();
+    }
+
+    assertThat(checker.checkAll(java.util.List.of(committed1, missing, committed2)))
+        .containsExactly(
+            java.util.Map.entry(committed1, TransactionState.COMMIT),
+            java.util.Map.entry(missing, TransactionState.ROLLBACK),
+            java.util.Map.entry(committed2, TransactionState.COMMIT));
+    try (Connection c = begin()) {
+      assertThatThrownBy(() -> app.barrier().insert(c, missing))
+          .as("the marker the check left keeps a late local transaction from committing")
+          .isInstanceOf(BarrierRolledBackException.class);
+    }
+  }
+
+  @Test
   void aLocalTransactionAfterARollbackAnswerCannotCommit() throws Exception {
     String id = MessageIds.newId();
     assertThat(checker.check(id)).isEqualTo(TransactionState.ROLLBACK);
