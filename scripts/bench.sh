@@ -35,9 +35,11 @@ fi
 
 # A reactor build, not install: nothing is written to ~/.m2. It packages the broker's executable
 # jar too (benchmarks depends on half-msg-broker for its smoke test).
-./mvnw -B -q -ntp -pl benchmarks -am package -DskipTests
-./mvnw -B -q -ntp -pl benchmarks dependency:build-classpath -DincludeScope=runtime \
-  -Dmdep.outputFile=target/classpath.txt
+# One reactor invocation for both goals: the class path then names the sibling modules' fresh
+# builds. A separate build-classpath call would resolve them from ~/.m2, where an old install
+# (or none, on a clean machine) would silently be benchmarked instead of this checkout.
+./mvnw -B -q -ntp -pl benchmarks -am package dependency:build-classpath -DskipTests \
+  -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
 broker_jar=$(ls half-msg-broker/target/half-msg-broker-*.jar | grep -v -e '-lib.jar$' -e '-tests.jar$' | head -1)
 
 # If the driver is killed outright (SIGKILL) its shutdown hooks cannot stop the processes it
