@@ -13,12 +13,13 @@ class ProcessCpuTest {
     long x = 0;
     // Work until the next clock tick (10 ms) is counted; on a busy machine that takes longer, so
     // the loop ends on the condition, with a generous bound instead of a fixed time.
-    for (long end = System.nanoTime() + 30_000_000_000L;
-        self.seconds() <= before && System.nanoTime() < end; ) {
+    // At least one round of work: the clock may tick between the first two reads already.
+    long end = System.nanoTime() + 30_000_000_000L;
+    do {
       for (int i = 0; i < 100_000; i++) {
         x += i % 7;
       }
-    }
+    } while (self.seconds() <= before && System.nanoTime() < end);
 
     assertThat(x).isPositive();
     assertThat(before).isPositive();
