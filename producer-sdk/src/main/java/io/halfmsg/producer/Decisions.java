@@ -98,7 +98,7 @@ final class Decisions implements AutoCloseable {
           r.detail());
       return commit ? MessageState.ROLLED_BACK : MessageState.COMMITTED;
     }
-    if (r.retryable() || r.status() == 0) {
+    if (r.retryable()) {
       log.warn(
           "Giving up {} of message {} after {}: {} {}; the broker's check-back will decide it",
           operation,

@@ -6,7 +6,6 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.TransactionState;
 import io.halfmsg.api.WireRules;
-import io.halfmsg.api.client.BrokerHttp;
 import io.halfmsg.producer.ProducerMetrics.Operation;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -114,7 +113,7 @@ public final class HalfmsgProducer implements AutoCloseable {
             "halfmsg-prepares",
             b.maxRequestsInFlight,
             b.maxBatchSize,
-            b.decisionQueueCapacity,
+            b.queueCapacity,
             new BatchingSender.Retries(
                 b.prepareAttempts,
                 b.requestTimeout.multipliedBy(b.prepareAttempts).plus(MAX_PREPARE_RETRY),
@@ -130,7 +129,7 @@ public final class HalfmsgProducer implements AutoCloseable {
             this::submit,
             b.maxRequestsInFlight,
             b.maxBatchSize,
-            b.decisionQueueCapacity,
+            b.queueCapacity,
             b.endTransactionRetryTimeout,
             b.requestTimeout);
   }
@@ -380,20 +379,6 @@ public final class HalfmsgProducer implements AutoCloseable {
     }
   }
 
-  static HalfmsgException failure(String what, BrokerHttp.Answer answer) {
-    if (answer == null || answer.status() == 0) {
-      return new HalfmsgException(
-          what + ": no broker answered (" + (answer == null ? "" : answer.body()) + ")", null);
-    }
-    String type = Json.field(answer.body(), "type");
-    String detail = Json.field(answer.body(), "detail");
-    return new HalfmsgException(
-        what + ": " + answer.status() + " " + (detail != null ? detail : answer.body()),
-        answer.status(),
-        type,
-        null);
-  }
-
   static HalfmsgException failure(String what, BatchItemResult result) {
     if (result.status() == 0) {
       return new HalfmsgException(what + ": no broker answered (" + result.detail() + ")", null);
@@ -439,7 +424,7 @@ public final class HalfmsgProducer implements AutoCloseable {
     private DecisionMode decisionMode = DecisionMode.ASYNC;
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
     private int maxRequestsInFlight = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
-    private int decisionQueueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private MeterRegistry meterRegistry;
 
     private Builder() {}
@@ -569,7 +554,7 @@ public final class HalfmsgProducer implements AutoCloseable {
       if (capacity < 1) {
         throw new IllegalArgumentException("queueCapacity must be at least 1");
       }
-      this.decisionQueueCapacity = capacity;
+      this.queueCapacity = capacity;
       return this;
     }
 

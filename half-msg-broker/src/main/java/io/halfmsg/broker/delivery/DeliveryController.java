@@ -1,9 +1,9 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.AckRequest;
+import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.web.Violations;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -12,8 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class DeliveryController {
 
-  private static final int MAX_ACKS = 1000;
-  private static final Pattern MESSAGE_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
+  private static final int MAX_ACKS = WireRules.MAX_BATCH_ITEMS;
 
   private final DeliveryService service;
 
@@ -27,7 +26,10 @@ class DeliveryController {
   AckResult ack(@RequestBody List<AckRequest> acks) {
     Violations v = new Violations();
     v.check(acks != null && !acks.isEmpty(), "acks", "must be a non-empty array");
-    v.check(acks == null || acks.size() <= MAX_ACKS, "acks", "must have at most 1000 entries");
+    v.check(
+        acks == null || acks.size() <= MAX_ACKS,
+        "acks",
+        "must have at most " + MAX_ACKS + " entries");
     if (acks != null) {
       for (int i = 0; i < acks.size() && i < MAX_ACKS; i++) {
         AckRequest a = acks.get(i);
@@ -35,7 +37,7 @@ class DeliveryController {
           continue;
         }
         v.check(
-            a.messageId() != null && MESSAGE_ID.matcher(a.messageId()).matches(),
+            WireRules.isMessageId(a.messageId()),
             "acks[" + i + "].messageId",
             "must be 1 to 64 characters of [A-Za-z0-9._:-]");
         v.rocketMqName(a.consumerGroup(), "acks[" + i + "].consumerGroup");
