@@ -65,10 +65,12 @@ final class BenchReport {
       Processes processes,
       List<RoundResult> results,
       List<DatabaseCheck> checks,
+      List<RoundRunner.Warmup> warmups,
       String brokerRecords)
       throws IOException {
     StringBuilder md = new StringBuilder();
     header(md, s, started, budget, processes);
+    warmups(md, warmups);
     closedLoop(md, s, processes, results);
     openLoop(md, s, processes, results);
     databaseChecks(md, checks);
@@ -128,7 +130,7 @@ final class BenchReport {
                 + " %d sender threads, cut-off %d s after the offered window.%n%n",
             s.messages(),
             s.rounds(),
-            s.warmup() ? " after one warm-up round of each mode" : ", no warm-up",
+            s.warmup() ? " after warm-up rounds of each mode (below)" : ", no warm-up",
             s.threads(),
             s.bodyBytes(),
             s.openLoopWorkload(),
@@ -136,6 +138,30 @@ final class BenchReport {
             s.openLoopSeconds(),
             s.openLoopSenders(),
             s.drainSeconds()));
+  }
+
+  private static void warmups(StringBuilder md, List<RoundRunner.Warmup> warmups) {
+    if (warmups.isEmpty()) {
+      return;
+    }
+    md.append(
+        "## Warm-up\n\nUnmeasured rounds at the highest thread count, per workload and mode, until"
+            + " two in a row agreed within 10% on msg/s and the JIT compilers took under 10% of"
+            + " the CPU (steady), or the time allowed ran out.\n\n"
+            + "| workload | mode | rounds | steady | last msg/s | JIT share of the last |\n"
+            + "|---|---|---:|---|---:|---:|\n");
+    for (RoundRunner.Warmup w : warmups) {
+      md.append(
+          f(
+              "| %s | %s | %d | %s | %.0f | %.0f%% |%n",
+              w.workload(),
+              w.mode(),
+              w.rounds(),
+              w.steady() ? "yes" : "no (time)",
+              w.lastPerSecond(),
+              100 * w.lastJitShare()));
+    }
+    md.append('\n');
   }
 
   private static void closedLoop(
@@ -148,12 +174,13 @@ final class BenchReport {
     md.append(
         "Throughput: first send to last consumer commit. Latency: the producer's local commit to"
             + " the first line of the consumer's handler. CPU: milliseconds of CPU per message of"
-            + " each process over the round.\n\n");
+            + " each process over the round; JIT: the part of all of it that the JVMs' JIT compilers"
+            + " used.\n\n");
     md.append("| workload | threads | mode | msg/s | p50 ms | p99 ms |");
     processes.all().forEach(p -> md.append(" CPU ").append(p.name()).append(" |"));
-    md.append(" CPU all | complete |\n|---|---:|---|---:|---:|---:|");
+    md.append(" CPU all | of it JIT | complete |\n|---|---:|---|---:|---:|---:|");
     processes.all().forEach(p -> md.append("---:|"));
-    md.append("---:|---|\n");
+    md.append("---:|---:|---|\n");
     Map<String, List<RoundResult>> groups = group(closed);
     for (List<RoundResult> g : groups.values()) {
       RoundResult first = g.get(0);
@@ -172,8 +199,9 @@ final class BenchReport {
       }
       md.append(
           f(
-              " %.3f | %s |%n",
+              " %.3f | %.3f | %s |%n",
               median(g, RoundResult::cpuTotal),
+              median(g, RoundResult::jitMillisPerMessage),
               g.stream().allMatch(RoundResult::complete) ? "yes" : "NO"));
     }
     md.append("\n### halfmsg / native (ratios of the medians)\n\n");

@@ -17,7 +17,8 @@ import java.util.function.Function;
  * @param threads producer thread counts of the closed-loop rounds
  * @param messages messages per closed-loop round
  * @param rounds measured rounds per (workload, threads, mode); the median is reported
- * @param warmup whether each (workload, mode) first runs an unmeasured round
+ * @param warmup whether each (workload, mode) first runs unmeasured rounds until it is steady
+ * @param warmupMaxSeconds how long the warm-up of one (workload, mode) may take at most
  * @param bodyBytes size of each message body
  * @param openLoopRates offered rates of the open-loop rounds, messages per second; empty for none
  * @param openLoopSeconds how long each open-loop rate is offered
@@ -47,6 +48,7 @@ record BenchSettings(
     int messages,
     int rounds,
     boolean warmup,
+    int warmupMaxSeconds,
     int bodyBytes,
     List<Integer> openLoopRates,
     int openLoopSeconds,
@@ -96,6 +98,7 @@ record BenchSettings(
         Integer.parseInt(get.apply("messages")),
         Integer.parseInt(get.apply("rounds")),
         Boolean.parseBoolean(get.apply("warmup")),
+        Integer.parseInt(get.apply("warmup.maxSeconds")),
         Integer.parseInt(get.apply("bodyBytes")),
         ints(get.apply("openLoop.rates")),
         Integer.parseInt(get.apply("openLoop.seconds")),
@@ -152,6 +155,9 @@ record BenchSettings(
           Map.entry("messages", "10000"),
           Map.entry("rounds", "2"),
           Map.entry("warmup", "true"),
+          // Enough for the broker's C2 compiler to finish the hot path on 2 cores (it was still
+          // compiling after three 10,000-message rounds).
+          Map.entry("warmup.maxSeconds", "180"),
           Map.entry("bodyBytes", "256"),
           Map.entry("openLoop.rates", "200,1000,3000"),
           Map.entry("openLoop.seconds", "60"),

@@ -45,6 +45,7 @@ final class ClosedLoopRound {
     CountDownLatch done = new CountDownLatch(threads);
     ExecutorService senders = Executors.newFixedThreadPool(threads);
     double[] cpuBefore = processes.cpuSeconds();
+    double jitBefore = processes.jitSeconds();
     long start = System.nanoTime();
     try {
       for (int t = 0; t < threads; t++) {
@@ -81,6 +82,7 @@ final class ClosedLoopRound {
       end = System.nanoTime();
     }
     double[] cpuAfter = processes.cpuSeconds();
+    double jitAfter = processes.jitSeconds();
     long consumed = Math.min(tracker.arrivedCount(), pipeline.committed() - committedBefore);
     return new RoundResult(
         "closed",
@@ -95,6 +97,7 @@ final class ClosedLoopRound {
         (end - start) / 1e9,
         tracker.latency().snapshot(),
         0,
-        Processes.perMessageMillis(cpuBefore, cpuAfter, messages));
+        Processes.perMessageMillis(cpuBefore, cpuAfter, messages),
+        (jitAfter - jitBefore) * 1000.0 / Math.max(1, messages));
   }
 }

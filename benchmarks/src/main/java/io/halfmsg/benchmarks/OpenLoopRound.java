@@ -54,6 +54,7 @@ final class OpenLoopRound {
     CountDownLatch done = new CountDownLatch(senders);
     ExecutorService pool = Executors.newFixedThreadPool(senders);
     double[] cpuBefore = processes.cpuSeconds();
+    double jitBefore = processes.jitSeconds();
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
     long cutOff = start + TimeUnit.SECONDS.toNanos(seconds + drainSeconds);
     try {
@@ -102,6 +103,7 @@ final class OpenLoopRound {
     }
     long late = tracker.cutOff(System.nanoTime());
     double[] cpuAfter = processes.cpuSeconds();
+    double jitAfter = processes.jitSeconds();
     long consumed = tracker.arrivedCount();
     long last = tracker.lastArrivalNanos();
     double elapsed = ((late > 0 || last == 0) ? System.nanoTime() : last) - start;
@@ -128,6 +130,7 @@ final class OpenLoopRound {
         elapsed / 1e9,
         tracker.latency().snapshot(),
         late,
-        Processes.perMessageMillis(cpuBefore, cpuAfter, Math.max(1, consumed)));
+        Processes.perMessageMillis(cpuBefore, cpuAfter, Math.max(1, consumed)),
+        (jitAfter - jitBefore) * 1000.0 / Math.max(1, consumed));
   }
 }

@@ -23,6 +23,11 @@ final class Processes {
     return s;
   }
 
+  /** JIT compiler CPU seconds of all processes together (the JVMs'; 0 for the database). */
+  double jitSeconds() {
+    return all.stream().mapToDouble(ProcessCpu::jitSeconds).sum();
+  }
+
   /** CPU milliseconds per message of each process between two readings. */
   static double[] perMessageMillis(double[] before, double[] after, long messages) {
     double[] ms = new double[before.length];

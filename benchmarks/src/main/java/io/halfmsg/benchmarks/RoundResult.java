@@ -16,6 +16,7 @@ import org.HdrHistogram.Histogram;
  * @param late open loop: messages still under way at the cut-off, counted at the cut-off (so their
  *     latencies are lower bounds); closed loop: 0
  * @param cpuMillisPerMessage per process, in the order of {@link Processes#all()}
+ * @param jitMillisPerMessage of that CPU, what the JVMs' JIT compiler threads used, all together
  */
 record RoundResult(
     String loop,
@@ -30,7 +31,8 @@ record RoundResult(
     double seconds,
     Histogram latency,
     long late,
-    double[] cpuMillisPerMessage) {
+    double[] cpuMillisPerMessage,
+    double jitMillisPerMessage) {
 
   double perSecond() {
     return consumed / seconds;
@@ -42,6 +44,12 @@ record RoundResult(
 
   double p(double percentile) {
     return LatencyRecorder.millis(latency, percentile);
+  }
+
+  /** The share of all processes' CPU that went to compiling code: high while the JIT warms up. */
+  double jitShare() {
+    double total = cpuTotal();
+    return total > 0 ? jitMillisPerMessage / total : 0;
   }
 
   double cpuTotal() {

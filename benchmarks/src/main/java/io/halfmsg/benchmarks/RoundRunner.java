@@ -5,8 +5,9 @@ import java.util.Locale;
 
 /**
  * The order of the rounds: per workload and thread count, native and halfmsg alternate (and take
- * turns going first), so that slow drifts of the shared machine hit both modes alike; one
- * unmeasured warm-up round of each mode comes first, for the JIT of all three JVMs.
+ * turns going first), so that slow drifts of the shared machine hit both modes alike. Unmeasured
+ * warm-up rounds of each mode come first, until the mode is steady (see {@link #warmUp}): what is
+ * measured is a server that has been running for a while, as in production, not its JIT at work.
  */
 final class RoundRunner {
 
@@ -15,7 +16,11 @@ final class RoundRunner {
   private final ClosedLoopRound closed;
   private final OpenLoopRound open;
   private final java.util.Map<String, Long> sentByMode = new java.util.HashMap<>();
+  private final List<Warmup> warmups = new java.util.ArrayList<>();
   private int roundSeq;
+
+  /** Within 10%: the JIT's share and the change of throughput between two warm-up rounds. */
+  private static final double STEADY = 0.10;
 
   RoundRunner(BenchSettings s, Processes processes, List<RoundResult> results) {
     this.s = s;
@@ -28,10 +33,7 @@ final class RoundRunner {
       throws InterruptedException {
     if (s.warmup()) {
       for (Pipeline p : pipelines) {
-        RoundResult r =
-            closed.run(p, tracker, w.name(), s.maxThreads(), s.messages(), 0, nextKeyPrefix(p));
-        count(r);
-        print("warm-up", r);
+        warmUp(w, p, tracker);
       }
     }
     for (int threads : s.threads()) {
@@ -45,6 +47,46 @@ final class RoundRunner {
         }
       }
     }
+  }
+
+  /**
+   * Warm-up rounds at the highest thread count until two rounds in a row agree within {@link
+   * #STEADY} on messages per second and the JIT compilers took less than {@link #STEADY} of the
+   * CPU, or until {@code warmup.maxSeconds}; at least one round.
+   */
+  private void warmUp(Workload w, Pipeline p, DeliveryTracker tracker) throws InterruptedException {
+    long deadline = System.nanoTime() + s.warmupMaxSeconds() * 1_000_000_000L;
+    RoundResult previous = null;
+    int rounds = 0;
+    while (true) {
+      RoundResult r =
+          closed.run(p, tracker, w.name(), s.maxThreads(), s.messages(), 0, nextKeyPrefix(p));
+      rounds++;
+      count(r);
+      print("warm-up", r);
+      boolean steady =
+          previous != null
+              && Math.abs(r.perSecond() - previous.perSecond()) <= STEADY * previous.perSecond()
+              && r.jitShare() < STEADY;
+      if (steady || System.nanoTime() - deadline >= 0) {
+        warmups.add(new Warmup(w.name(), p.mode(), rounds, steady, r.perSecond(), r.jitShare()));
+        return;
+      }
+      previous = r;
+    }
+  }
+
+  /** How the warm-up of one (workload, mode) ended, for the report. */
+  record Warmup(
+      String workload,
+      String mode,
+      int rounds,
+      boolean steady,
+      double lastPerSecond,
+      double lastJitShare) {}
+
+  List<Warmup> warmups() {
+    return List.copyOf(warmups);
   }
 
   void openLoop(Workload w, List<Pipeline> pipelines, DeliveryTracker tracker)
@@ -87,7 +129,7 @@ final class RoundRunner {
         String.format(
             Locale.ROOT,
             "%s %s %s load=%d: %d/%d consumed in %.2f s (%.0f msg/s), p50 %.2f ms, p99 %.2f ms,"
-                + " failed %d, late %d",
+                + " failed %d, late %d, JIT %.0f%% of the CPU",
             what,
             r.workload(),
             r.mode(),
@@ -99,6 +141,7 @@ final class RoundRunner {
             r.p(50),
             r.p(99),
             r.failed(),
-            r.late()));
+            r.late(),
+            100 * r.jitShare()));
   }
 }

@@ -130,7 +130,14 @@ public final class SdkBenchmark {
       }
       progress("stopping");
       return BenchReport.write(
-          s, started, budget, processes, results, checks, BrokerStoreSummary.read(db));
+          s,
+          started,
+          budget,
+          processes,
+          results,
+          checks,
+          runner.warmups(),
+          BrokerStoreSummary.read(db));
     }
   }
 

@@ -62,6 +62,6 @@ class BenchSettingsTest {
 
   private static RoundResult round(double seconds) {
     return new RoundResult(
-        "closed", "order", "native", 1, 1, 1, 1, 0, 1, seconds, null, 0, new double[0]);
+        "closed", "order", "native", 1, 1, 1, 1, 0, 1, seconds, null, 0, new double[0], 0);
   }
 }

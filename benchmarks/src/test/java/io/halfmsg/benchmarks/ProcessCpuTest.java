@@ -27,6 +27,21 @@ class ProcessCpuTest {
   }
 
   @Test
+  void countsTheJitCompilersOfThisJvmAsPartOfItsCpu() {
+    ProcessCpu self = new ProcessCpu("test", ProcessHandle.current().pid());
+
+    // Starting JUnit alone compiles thousands of methods: well over one 10 ms clock tick.
+    double jit = self.jitSeconds();
+    assertThat(jit).isPositive();
+    assertThat(jit).isLessThanOrEqualTo(self.seconds());
+  }
+
+  @Test
+  void aProcessThatIsGoneHasNoJitTime() {
+    assertThat(new ProcessCpu("gone", Long.MAX_VALUE).jitSeconds()).isZero();
+  }
+
+  @Test
   void aProcessThatIsGoneReadsAsNotANumber() {
     assertThat(new ProcessCpu("gone", Long.MAX_VALUE).seconds()).isNaN();
   }
