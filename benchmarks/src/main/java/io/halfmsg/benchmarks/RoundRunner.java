@@ -126,6 +126,7 @@ final class RoundRunner {
 
   private static void print(String what, RoundResult r) {
     SdkBenchmark.progress(
+        "%s",
         String.format(
             Locale.ROOT,
             "%s %s %s load=%d: %d/%d consumed in %.2f s (%.0f msg/s), p50 %.2f ms, p99 %.2f ms,"
