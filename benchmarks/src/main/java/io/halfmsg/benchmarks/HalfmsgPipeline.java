@@ -2,6 +2,7 @@ package io.halfmsg.benchmarks;
 
 import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.consumer.ConsumerStats;
 import io.halfmsg.consumer.HalfmsgConsumer;
 import io.halfmsg.producer.CheckBackServer;
 import io.halfmsg.producer.HalfmsgProducer;
@@ -127,6 +128,11 @@ final class HalfmsgPipeline implements Pipeline {
 
   @Override
   public void close() {
+    ConsumerStats stats = consumer.stats();
+    SdkBenchmark.progress(
+        "halfmsg consumer of %s: %d handled, %d batch transactions, %d of them rolled back and"
+            + " applied one message per transaction instead",
+        workload.name(), stats.handled(), stats.batches(), stats.batchFallbacks());
     consumer.close();
     checkBacks.close();
     producer.close();
