@@ -2,7 +2,7 @@ package io.halfmsg.benchmarks;
 
 import static org.awaitility.Awaitility.await;
 
-import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMq;
+import io.halfmsg.rocketmq.embedded.EmbeddedRocketMq;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.halfmsg.benchmarks;
 
-import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMq;
+import io.halfmsg.rocketmq.embedded.EmbeddedRocketMq;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.rocketmq.common.BrokerConfig;

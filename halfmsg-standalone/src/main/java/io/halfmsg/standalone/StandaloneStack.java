@@ -1,7 +1,7 @@
 package io.halfmsg.standalone;
 
 import io.halfmsg.broker.HalfMsgBrokerApplication;
-import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMq;
+import io.halfmsg.rocketmq.embedded.EmbeddedRocketMq;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerInstances;
+import io.halfmsg.rocketmq.embedded.EmbeddedRocketMq;
 import io.halfmsg.testsupport.db.TestDatabase;
-import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMq;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.halfmsg.testsupport.rocketmq;
 
+import io.halfmsg.rocketmq.embedded.EmbeddedRocketMq;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,5 +1,7 @@
 package io.halfmsg.testsupport.rocketmq;
 
+import io.halfmsg.rocketmq.embedded.EmbeddedRocketMq;
+
 /**
  * The one {@link EmbeddedRocketMq} per JVM behind {@link EmbeddedRocketMqExtension#shared()}.
  *

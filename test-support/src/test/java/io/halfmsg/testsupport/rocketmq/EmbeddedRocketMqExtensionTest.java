@@ -2,6 +2,7 @@ package io.halfmsg.testsupport.rocketmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.halfmsg.rocketmq.embedded.EmbeddedRocketMq;
 import java.nio.charset.StandardCharsets;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.halfmsg.testsupport.rocketmq;
+package io.halfmsg.rocketmq.embedded;
 
 import java.nio.file.Path;
 import java.util.Objects;

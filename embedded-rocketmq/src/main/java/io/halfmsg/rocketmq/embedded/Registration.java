@@ -1,4 +1,4 @@
-package io.halfmsg.testsupport.rocketmq;
+package io.halfmsg.rocketmq.embedded;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.halfmsg.testsupport.rocketmq;
+package io.halfmsg.rocketmq.embedded;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.halfmsg.testsupport.rocketmq;
+package io.halfmsg.rocketmq.embedded;
 
 import org.apache.rocketmq.common.BrokerConfig;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
