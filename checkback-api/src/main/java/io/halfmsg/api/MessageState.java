@@ -1,6 +1,37 @@
 package io.halfmsg.api;
 
-/** Where a half message is in its life, as the broker reports it. */
+/**
+ * Where a half message is in its life, as the broker reports it ({@code hm_message.state}).
+ *
+ * <table>
+ *   <caption>Allowed transitions, and which of the broker's statements writes each</caption>
+ *   <tr><th>from</th><th>to</th><th>when</th><th>written by (condition)</th></tr>
+ *   <tr><td>(none)</td><td>PREPARED</td><td>a prepare</td><td>{@code
+ *       MessageBatchSql.insertPrepared} (unique {@code message_id}: a second prepare finds the
+ *       first)</td></tr>
+ *   <tr><td>PREPARED, PARKED</td><td>COMMITTED, ROLLED_BACK</td><td>the producer's commit or
+ *       rollback</td><td>{@code MessageBatchSql.resolveAllByProducer} (rows locked and their state
+ *       read first, in the same transaction)</td></tr>
+ *   <tr><td>PREPARED</td><td>PREPARED</td><td>a check-back answered UNKNOWN or failed: one more
+ *       check, later</td><td>{@code CheckBackMapper.scheduleNextCheck} (version)</td></tr>
+ *   <tr><td>PREPARED</td><td>COMMITTED, ROLLED_BACK</td><td>a check-back answered</td><td>{@code
+ *       CheckBackMapper.resolve} (version)</td></tr>
+ *   <tr><td>PREPARED</td><td>PARKED</td><td>{@code max-checks} check-backs without an
+ *       answer</td><td>{@code CheckBackMapper.park} (version)</td></tr>
+ *   <tr><td>PARKED</td><td>COMMITTED, ROLLED_BACK</td><td>an operator resolves it</td><td>{@code
+ *       MessageMapper.resolveParkedByOperator} (state is PARKED)</td></tr>
+ *   <tr><td>COMMITTED, FORWARDED</td><td>FORWARDED</td><td>RocketMQ stored it (again, after a
+ *       recovery send)</td><td>{@code DeliveryBatchSql.confirmForwarded} (by primary key: only
+ *       messages read as COMMITTED are sent, and nothing leaves COMMITTED otherwise)</td></tr>
+ *   <tr><td>ROLLED_BACK, FORWARDED</td><td>(deleted)</td><td>{@code halfmsg.retention} after it
+ *       finished, once every delivery is acked</td><td>{@code RetentionMapper}</td></tr>
+ * </table>
+ *
+ * A claim by a scanner (check-back for PREPARED, forward recovery for COMMITTED) changes no state:
+ * it pushes {@code next_check_at} forward by a lease and bumps the version, and the work's result
+ * is then written only if the version is still the claimed one. When each state is next looked at
+ * once decided is {@code NextLook}'s rule.
+ */
 public enum MessageState {
   /** Stored by the broker; the producer's local transaction has not been decided yet. */
   PREPARED,

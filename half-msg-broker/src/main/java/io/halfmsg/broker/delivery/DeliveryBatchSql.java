@@ -1,7 +1,7 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.AckRequest;
-import io.halfmsg.broker.store.ListSql;
+import io.halfmsg.broker.jdbc.ListSql;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.batch.Batcher;
 import io.halfmsg.broker.message.MessageRepository;
 import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.broker.rocketmq.RocketMqSender;
-import io.halfmsg.broker.scan.Batcher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
 package io.halfmsg.broker.delivery;
 
-import io.halfmsg.broker.retention.RetentionProperties;
-import io.halfmsg.broker.scan.Batcher;
+import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.batch.Batcher;
+import io.halfmsg.broker.message.NextLook;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -19,15 +20,14 @@ class ForwardConfirmations implements DisposableBean {
 
   private final DeliveryBatchSql sql;
   private final Clock clock;
-  private final RetentionProperties retention;
+  private final NextLook nextLook;
   private final Batcher<Long> queue;
   private final Counter forwarded;
 
-  ForwardConfirmations(
-      DeliveryBatchSql sql, Clock clock, RetentionProperties retention, MeterRegistry meters) {
+  ForwardConfirmations(DeliveryBatchSql sql, Clock clock, NextLook nextLook, MeterRegistry meters) {
     this.sql = sql;
     this.clock = clock;
-    this.retention = retention;
+    this.nextLook = nextLook;
     this.forwarded =
         Counter.builder("halfmsg.forwarded")
             .description("Messages stored in RocketMQ and marked FORWARDED")
@@ -46,7 +46,8 @@ class ForwardConfirmations implements DisposableBean {
 
   private void write(List<Long> ids) {
     Instant now = clock.instant();
-    forwarded.increment(sql.confirmForwarded(ids, now, now.plus(retention.retention())));
+    forwarded.increment(
+        sql.confirmForwarded(ids, now, nextLook.after(MessageState.FORWARDED, now)));
   }
 
   @Override

@@ -1,9 +1,9 @@
 package io.halfmsg.broker.message;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.batch.Batcher;
 import io.halfmsg.broker.delivery.CommitHandoff;
-import io.halfmsg.broker.scan.Batcher;
-import io.halfmsg.broker.store.LockConflictRetry;
+import io.halfmsg.broker.jdbc.LockConflictRetry;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.micrometer.core.instrument.Counter;
@@ -287,32 +287,9 @@ class GroupCommit implements DisposableBean {
           nextLook.after(MessageState.ROLLED_BACK, now));
     }
     handoff.committedAsRead(
-        committed.stream().map(id -> committedByProducer(rows.get(id), now, nextForward)).toList(),
+        committed.stream().map(id -> rows.get(id).committedByProducer(now, nextForward)).toList(),
         now);
     return outcomes;
-  }
-
-  /** A message as {@code resolveAllByProducer} leaves it when it commits it. */
-  private static StoredMessage committedByProducer(
-      StoredMessage m, Instant now, Instant nextCheckAt) {
-    return new StoredMessage(
-        m.id(),
-        m.messageId(),
-        m.producerGroup(),
-        m.topic(),
-        m.tag(),
-        m.keys(),
-        m.body(),
-        m.bodyEncoding(),
-        m.properties(),
-        MessageState.COMMITTED,
-        m.checkCount(),
-        nextCheckAt,
-        m.version() + 1,
-        m.createdAt(),
-        now,
-        ResolvedBy.PRODUCER,
-        m.forwardedAt());
   }
 
   /** Waits for a request's items, all written in one transaction, with one deadline. */

@@ -1,7 +1,7 @@
 package io.halfmsg.broker.message;
 
 import io.halfmsg.api.MessageState;
-import io.halfmsg.broker.store.ListSql;
+import io.halfmsg.broker.jdbc.ListSql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -22,4 +22,27 @@ public record StoredMessage(
     Instant createdAt,
     Instant resolvedAt,
     ResolvedBy resolvedBy,
-    Instant forwardedAt) {}
+    Instant forwardedAt) {
+
+  /** This message as a producer's commit at {@code now} leaves it (one version later). */
+  StoredMessage committedByProducer(Instant now, Instant nextCheckAt) {
+    return new StoredMessage(
+        id,
+        messageId,
+        producerGroup,
+        topic,
+        tag,
+        keys,
+        body,
+        bodyEncoding,
+        properties,
+        MessageState.COMMITTED,
+        checkCount,
+        nextCheckAt,
+        version + 1,
+        createdAt,
+        now,
+        ResolvedBy.PRODUCER,
+        forwardedAt);
+  }
+}

@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,12 +42,12 @@ class RetentionJob implements SmartLifecycle {
       MessageHistory history,
       TransactionTemplate transaction,
       Clock clock,
-      @Value("${halfmsg.retention-interval:1m}") Duration interval) {
+      RetentionProperties properties) {
     this.mapper = mapper;
     this.history = history;
     this.transaction = transaction;
     this.clock = clock;
-    this.interval = interval;
+    this.interval = properties.retentionInterval();
   }
 
   /** Runs one pass; returns how many messages it deleted. */

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,19 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Check-backs against producers over real HTTP: every kind of answer and non-answer. */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
       "halfmsg.check-back.default-secret=" + CheckBackTest.SECRET,
       "halfmsg.check-back.secrets.mismatched-group=a-secret-the-producer-does-not-have",
       "halfmsg.check-back.first-check-after=100ms",
@@ -46,8 +41,6 @@ import org.springframework.test.context.DynamicPropertySource;
       "halfmsg.check-back.lease=5s",
       "halfmsg.check-back.endpoint-ttl=1h"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class CheckBackTest {
 
   static final String SECRET = "check-back-test-secret";

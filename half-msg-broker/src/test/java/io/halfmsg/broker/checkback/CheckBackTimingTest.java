@@ -4,28 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** With the default settings a silent producer's message is resolved about 5 s after prepare. */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
-      "halfmsg.check-back.default-secret=timing-secret"
-    })
-@ActiveProfiles("test")
-@DirtiesContext
+@BrokerTest(properties = {"halfmsg.check-back.default-secret=timing-secret"})
 class CheckBackTimingTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.time.Duration;
@@ -18,10 +19,7 @@ import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -29,17 +27,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * Messages committed through {@code POST /api/v1/decisions} go the way single commits go: a
  * delivery per subscribed group in the commit's transaction, then the fast path to RocketMQ.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.consumer-tokens=" + BrokerClient.CONSUMER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
       "halfmsg.delivery.poll-interval=100ms",
       "halfmsg.check-back.first-check-after=1h"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class BatchForwardingTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.api.RocketMqHeaders;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.nio.charset.StandardCharsets;
@@ -19,27 +20,18 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Forwarding to a real (embedded) RocketMQ, per-group acks and redelivery, with plain consumers.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.consumer-tokens=" + BrokerClient.CONSUMER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
       "halfmsg.delivery.poll-interval=100ms",
       "halfmsg.check-back.first-check-after=1h"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class DeliveryTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);

@@ -4,31 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** {@code PUT /api/v1/producer-groups/{group}/endpoints}: heartbeats, the SSRF guard, secrets. */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.consumer-tokens=" + BrokerClient.CONSUMER_TOKEN,
       "halfmsg.check-back.secrets.order-service=order-secret",
       "halfmsg.check-back.allowed-hosts=127.0.0.1,*.internal.example,10.0.0.0/8",
       "halfmsg.check-back.endpoint-ttl=45s"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class EndpointRegistrationTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();

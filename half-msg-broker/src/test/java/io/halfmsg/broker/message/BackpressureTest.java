@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -28,10 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -41,11 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * and batch requests alike, and nothing of a refused request is written; every accepted one is
  * written once the store moves again, and then the refused ones succeed when sent again.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
       "halfmsg.message.write-queue-capacity=4",
       "halfmsg.api.retry-after=3s",
       "halfmsg.check-back.enabled=false",
@@ -53,8 +48,6 @@ import org.springframework.test.context.DynamicPropertySource;
       "halfmsg.retention-interval=1h",
       "spring.datasource.hikari.maximum-pool-size=20"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class BackpressureTest {
 
   private static final int SINGLE_CALLS = 60;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,10 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -37,16 +35,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * whatever deadlocks the database finds are retried away. Exactly one decision wins each message,
  * the other gets 409, and nobody gets a 503.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
       "halfmsg.check-back.first-check-after=1h",
       "spring.datasource.hikari.maximum-pool-size=20"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class DecisionRaceTest {
 
   private static final int MESSAGES = 40;

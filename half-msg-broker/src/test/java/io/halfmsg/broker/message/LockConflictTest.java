@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -22,10 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -35,17 +33,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * longer than all tries (503 with Retry-After). The test holds the locks on a connection of its
  * own; the broker's lock wait timeout is 1 s so that this is quick.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
       "halfmsg.check-back.first-check-after=1h",
       "halfmsg.api.retry-after=2s",
       "spring.datasource.hikari.connection-init-sql=SET SESSION innodb_lock_wait_timeout = 1"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class LockConflictTest {
 
   private static final String RETRIES = "halfmsg.store.lock-conflict.retries";

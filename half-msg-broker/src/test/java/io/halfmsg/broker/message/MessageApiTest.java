@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.time.MutableClock;
 import java.net.http.HttpRequest;
@@ -25,28 +26,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + PRODUCER_TOKEN,
-      "halfmsg.auth.consumer-tokens=" + CONSUMER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + ADMIN_TOKEN,
       "halfmsg.message.max-body-size=1KB",
       "halfmsg.api.max-request-size=16KB",
       "halfmsg.check-back.first-check-after=7s"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class MessageApiTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,27 +25,18 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The batch endpoints over real HTTP: per item exactly what the single calls answer. */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + PRODUCER_TOKEN,
-      "halfmsg.auth.consumer-tokens=" + CONSUMER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + ADMIN_TOKEN,
       "halfmsg.message.max-body-size=1KB",
       "halfmsg.api.max-request-size=16KB",
       "halfmsg.api.max-batch-request-size=64KB",
       "halfmsg.check-back.first-check-after=1h"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class MessageBatchApiTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
@@ -19,27 +20,18 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Finished messages go after the retention period; undelivered ones never do. */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@BrokerTest(
     properties = {
-      "halfmsg.auth.producer-tokens=" + BrokerClient.PRODUCER_TOKEN,
-      "halfmsg.auth.consumer-tokens=" + BrokerClient.CONSUMER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + BrokerClient.ADMIN_TOKEN,
       "halfmsg.retention=1s",
       "halfmsg.retention-interval=200ms",
       "halfmsg.delivery.poll-interval=100ms",
       "halfmsg.check-back.first-check-after=1h"
     })
-@ActiveProfiles("test")
-@DirtiesContext
 class RetentionTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();

@@ -1,15 +1,16 @@
 package io.halfmsg.broker.scan;
 
-import static io.halfmsg.broker.BrokerClient.ADMIN_TOKEN;
-import static io.halfmsg.broker.BrokerClient.CONSUMER_TOKEN;
-import static io.halfmsg.broker.BrokerClient.PRODUCER_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.time.MutableClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,29 +20,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The claim every scanner shares ({@link ClaimingScanner#claim}), for each of the three claims:
  * rows another transaction holds are skipped, not waited for (SKIP LOCKED), and a claimed row is
- * claimed once: the second caller gets none of it until the lease runs out. The scanners do not run
+ * claimed once: the second caller gets none of it until the lease runs out, on the broker's clock
+ * (a {@link MutableClock} here), and then every caller may claim it again. The scanners do not run
  * on their own here; the test calls their claims.
  */
-@SpringBootTest(
-    properties = {
-      "halfmsg.auth.producer-tokens=" + PRODUCER_TOKEN,
-      "halfmsg.auth.consumer-tokens=" + CONSUMER_TOKEN,
-      "halfmsg.auth.admin-tokens=" + ADMIN_TOKEN,
-      "halfmsg.check-back.enabled=false",
-      "halfmsg.delivery.enabled=false"
-    })
-@ActiveProfiles("test")
-@DirtiesContext
+@BrokerTest(properties = {"halfmsg.check-back.enabled=false", "halfmsg.delivery.enabled=false"})
 class ClaimTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
@@ -51,7 +44,19 @@ class ClaimTest {
     db.registerSpringProperties(registry::add);
   }
 
+  static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  @TestConfiguration
+  static class Clocks {
+    @Bean
+    @Primary
+    MutableClock testClock() {
+      return new MutableClock(START);
+    }
+  }
+
   @Autowired ApplicationContext context;
+  @Autowired MutableClock clock;
 
   /** Which rows each scanner's claim takes, and how to make one due. */
   private static final Map<String, String> DUE_ROW =
@@ -62,6 +67,7 @@ class ClaimTest {
 
   @BeforeEach
   void empty() throws SQLException {
+    clock.set(START);
     try (Connection c = db.connect()) {
       c.createStatement().executeUpdate("DELETE FROM hm_delivery");
       c.createStatement().executeUpdate("DELETE FROM hm_message");
@@ -100,6 +106,11 @@ class ClaimTest {
 
     assertThat(scanner.claim(10)).as("only the two that were held").hasSize(2);
     assertThat(scanner.claim(10)).as("claimed once: the lease keeps them").isEmpty();
+
+    clock.set(START.plus(Duration.ofHours(1)));
+    assertThat(scanner.claim(10)).as("the lease ran out: claimable again").hasSize(6);
+    assertThat(versions(table, ids)).as("claimed twice: version bumped twice").containsOnly(2);
+    assertThat(scanner.claim(10)).as("and leased again").isEmpty();
   }
 
   private long insertDue(String kind) throws SQLException {

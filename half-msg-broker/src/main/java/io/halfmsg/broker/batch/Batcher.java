@@ -1,4 +1,4 @@
-package io.halfmsg.broker.scan;
+package io.halfmsg.broker.batch;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.halfmsg.broker.store;
+package io.halfmsg.broker.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

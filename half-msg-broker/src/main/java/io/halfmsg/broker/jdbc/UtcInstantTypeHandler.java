@@ -1,4 +1,4 @@
-package io.halfmsg.broker.store;
+package io.halfmsg.broker.jdbc;
 
 import java.sql.CallableStatement;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.halfmsg.broker.store;
+package io.halfmsg.broker.jdbc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

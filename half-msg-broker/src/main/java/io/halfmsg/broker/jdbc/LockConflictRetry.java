@@ -1,4 +1,4 @@
-package io.halfmsg.broker.store;
+package io.halfmsg.broker.jdbc;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.halfmsg.broker.store;
+package io.halfmsg.broker;
 
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;

@@ -1,0 +1,101 @@
+package io.halfmsg.broker.checkback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.testsupport.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The check-back's conditional writes on a PREPARED message (see {@link MessageState}): each is
+ * written by the caller holding the claimed version, once; a second caller with the same version —
+ * another instance whose lease ran out meanwhile — changes nothing.
+ */
+@BrokerTest(properties = {"halfmsg.check-back.enabled=false", "halfmsg.delivery.enabled=false"})
+class CheckBackTransitionsTest {
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+
+  @DynamicPropertySource
+  static void datasource(DynamicPropertyRegistry registry) {
+    db.registerSpringProperties(registry::add);
+  }
+
+  static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Autowired CheckBackMapper mapper;
+
+  @Test
+  void anAnswerResolvesThePreparedMessageOnceForItsVersion() throws SQLException {
+    long id = insertPrepared(3);
+
+    assertThat(mapper.resolve(id, 3, MessageState.COMMITTED, NOW, NOW)).isEqualTo(1);
+    assertThat(mapper.resolve(id, 3, MessageState.ROLLED_BACK, NOW, NOW)).isZero();
+    assertThat(stateAndVersion(id)).isEqualTo("COMMITTED/4");
+  }
+
+  @Test
+  void anotherCheckIsScheduledOnceForItsVersion() throws SQLException {
+    long id = insertPrepared(3);
+
+    assertThat(mapper.scheduleNextCheck(id, 3, NOW.plusSeconds(10))).isEqualTo(1);
+    assertThat(mapper.scheduleNextCheck(id, 3, NOW.plusSeconds(20))).isZero();
+    assertThat(mapper.resolve(id, 3, MessageState.COMMITTED, NOW, NOW))
+        .as("an answer for the old version after that")
+        .isZero();
+    assertThat(stateAndVersion(id)).isEqualTo("PREPARED/4");
+  }
+
+  @Test
+  void aMessageIsParkedOnceForItsVersion() throws SQLException {
+    long id = insertPrepared(3);
+
+    assertThat(mapper.park(id, 3)).isEqualTo(1);
+    assertThat(mapper.park(id, 3)).isZero();
+    assertThat(mapper.resolve(id, 3, MessageState.COMMITTED, NOW, NOW)).isZero();
+    assertThat(stateAndVersion(id)).isEqualTo("PARKED/4");
+  }
+
+  private long insertPrepared(int version) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement m =
+            c.prepareStatement(
+                "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
+                    + " state, check_count, next_check_at, version, created_at)"
+                    + " VALUES (?, 'g', 't', ?, 'utf8', 'PREPARED', 0, '2000-01-01 00:00:00', ?,"
+                    + " '2000-01-01 00:00:00')",
+                PreparedStatement.RETURN_GENERATED_KEYS)) {
+      m.setString(1, UUID.randomUUID().toString());
+      m.setBytes(2, "x".getBytes());
+      m.setInt(3, version);
+      m.executeUpdate();
+      try (ResultSet keys = m.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  private String stateAndVersion(long id) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT state, version FROM hm_message WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1) + "/" + rs.getInt(2);
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.halfmsg.broker.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.testsupport.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * An operator's decision on a PARKED message (see {@link MessageState}): written once, while the
+ * message is PARKED; a second operator, or one too late after a producer's or a check-back's
+ * decision, changes nothing.
+ */
+@BrokerTest(properties = {"halfmsg.check-back.enabled=false", "halfmsg.delivery.enabled=false"})
+class OperatorTransitionsTest {
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+
+  @DynamicPropertySource
+  static void datasource(DynamicPropertyRegistry registry) {
+    db.registerSpringProperties(registry::add);
+  }
+
+  static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Autowired MessageMapper mapper;
+
+  @Test
+  void aParkedMessageIsResolvedByAnOperatorOnce() throws SQLException {
+    String messageId = insert("PARKED");
+
+    assertThat(mapper.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW))
+        .isEqualTo(1);
+    assertThat(mapper.resolveParkedByOperator(messageId, MessageState.ROLLED_BACK, NOW, NOW))
+        .isZero();
+    assertThat(stateOf(messageId)).isEqualTo("COMMITTED");
+  }
+
+  @Test
+  void anOperatorCannotDecideAMessageThatIsNotParked() throws SQLException {
+    for (String state : new String[] {"PREPARED", "COMMITTED", "FORWARDED", "ROLLED_BACK"}) {
+      String messageId = insert(state);
+
+      assertThat(mapper.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW))
+          .as(state)
+          .isZero();
+      assertThat(stateOf(messageId)).isEqualTo(state);
+    }
+  }
+
+  private String insert(String state) throws SQLException {
+    String messageId = UUID.randomUUID().toString();
+    try (Connection c = db.connect();
+        PreparedStatement m =
+            c.prepareStatement(
+                "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
+                    + " state, check_count, next_check_at, version, created_at)"
+                    + " VALUES (?, 'g', 't', ?, 'utf8', ?, 0, '2000-01-01 00:00:00', 0,"
+                    + " '2000-01-01 00:00:00')")) {
+      m.setString(1, messageId);
+      m.setBytes(2, "x".getBytes());
+      m.setString(3, state);
+      m.executeUpdate();
+    }
+    return messageId;
+  }
+
+  private String stateOf(String messageId) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT state FROM hm_message WHERE message_id = ?")) {
+      ps.setString(1, messageId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+}
