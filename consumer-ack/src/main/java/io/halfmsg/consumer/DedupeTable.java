@@ -1,9 +1,6 @@
 package io.halfmsg.consumer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.halfmsg.api.jdbc.SdkTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -14,7 +11,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The consumer's dedupe table: one row per (consumer group, message id) whose handler committed.
@@ -31,7 +27,6 @@ final class DedupeTable {
 
   private static final DateTimeFormatter UTC_MICROS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
-  private static final Pattern NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,63}$");
   private static final String ROW = "(?, ?, ?)";
 
   private final String name;
@@ -40,13 +35,7 @@ final class DedupeTable {
   private final String purge;
 
   DedupeTable(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "dedupe table name must be 1 to 64 characters of [A-Za-z0-9_], not starting with a"
-              + " digit: "
-              + name);
-    }
-    this.name = name;
+    this.name = SdkTable.checkName(name, "dedupe table");
     // The name is checked above; it cannot carry SQL.
     this.insertValues =
         "INSERT IGNORE INTO " + name + " (consumer_group, message_id, consumed_at) VALUES ";
@@ -56,6 +45,30 @@ final class DedupeTable {
 
   String name() {
     return name;
+  }
+
+  /**
+   * Before the consumer starts: creates the table if asked to (and it is missing), then checks that
+   * it is there with the columns the consumer writes.
+   *
+   * @throws IllegalStateException if it is missing or cannot be created
+   */
+  void prepare(LocalTransactions transactions, boolean create) {
+    try {
+      transactions.execute(
+          c -> {
+            if (create) {
+              create(c);
+            }
+            verify(c);
+            return null;
+          });
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Cannot create the dedupe table " + name + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -139,17 +152,6 @@ final class DedupeTable {
   }
 
   String ddl() {
-    String ddl;
-    try (InputStream in = DedupeTable.class.getClassLoader().getResourceAsStream(DDL_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("Missing resource " + DDL_RESOURCE);
-      }
-      ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String statement =
-        ddl.lines().filter(line -> !line.startsWith("--")).reduce("", (a, b) -> a + b + "\n");
-    return statement.replace(DEFAULT_NAME, name).trim();
+    return SdkTable.ddl(DedupeTable.class, DDL_RESOURCE, DEFAULT_NAME, name);
   }
 }

@@ -3,11 +3,8 @@ package io.halfmsg.consumer;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.halfmsg.api.SubscriptionRequest;
 import io.halfmsg.api.WireRules;
-import io.halfmsg.api.client.BrokerHttp;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.time.Clock;
@@ -102,11 +99,26 @@ import org.slf4j.LoggerFactory;
 public final class HalfmsgConsumer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HalfmsgConsumer.class);
-  private static final ObjectMapper ANSWERS = new ObjectMapper();
 
-  private final Builder settings;
+  /**
+   * What the consumer keeps of its builder, copied at {@code build()}: a builder changed or reused
+   * afterwards does not reach a consumer built from it.
+   */
+  private record Settings(
+      String consumerGroup,
+      List<String> brokerUrls,
+      String namesrvAddr,
+      String instanceName,
+      int consumeThreads,
+      int consumeBatchSize,
+      Duration shutdownTimeout,
+      LocalTransactions transactions,
+      boolean autoCreateDedupeTable,
+      MeterRegistry meterRegistry) {}
+
+  private final Settings settings;
   private final Map<String, Subscription> subscriptions;
-  private final BrokerApi broker;
+  private final SubscriptionRegistration registration;
   private final DedupeTable dedupe;
   private final Acks acks;
   private final MessageProcessor processor;
@@ -117,7 +129,18 @@ public final class HalfmsgConsumer implements AutoCloseable {
   private boolean closed;
 
   private HalfmsgConsumer(Builder b) {
-    this.settings = b;
+    this.settings =
+        new Settings(
+            b.consumerGroup,
+            List.copyOf(b.brokerUrls),
+            b.namesrvAddr,
+            b.instanceName,
+            b.consumeThreads,
+            b.consumeBatchSize,
+            b.shutdownTimeout,
+            b.transactions,
+            b.autoCreateDedupeTable,
+            b.meterRegistry);
     ObjectMapper json = b.objectMapper != null ? b.objectMapper : defaultObjectMapper();
     PayloadReader payloads = new PayloadReader(json);
     Map<String, Subscription> subs = new LinkedHashMap<>();
@@ -126,9 +149,11 @@ public final class HalfmsgConsumer implements AutoCloseable {
             subs.put(
                 topic, new Subscription(topic, s.tags, payloads.type(s.payloadType), s.handler)));
     this.subscriptions = Map.copyOf(subs);
-    this.broker =
+    BrokerApi broker =
         new BrokerApi(
             b.brokerUrls.stream().map(URI::create).toList(), b.token, json, b.requestTimeout);
+    this.registration =
+        new SubscriptionRegistration(broker, b.consumerGroup, subs, b.ackTimeout, b.maxAttempts);
     this.dedupe = new DedupeTable(b.dedupeTable);
     this.acks =
         b.acks != null
@@ -178,24 +203,24 @@ public final class HalfmsgConsumer implements AutoCloseable {
       throw new IllegalStateException("Consumer of group " + group() + " was already started");
     }
     started = true;
-    prepareDedupeTable();
-    registerSubscription();
+    dedupe.prepare(settings.transactions(), settings.autoCreateDedupeTable());
+    registration.register();
     if (purger != null) {
       purger.start();
     }
-    if (settings.meterRegistry != null) {
-      MicrometerConsumerMetrics.bind(settings.meterRegistry, this);
+    if (settings.meterRegistry() != null) {
+      MicrometerConsumerMetrics.bind(settings.meterRegistry(), this);
     }
     acks.start();
     try {
       pushConsumer =
           PushConsumers.start(
               group(),
-              settings.namesrvAddr,
-              settings.instanceName,
-              settings.consumeThreads,
-              settings.consumeBatchSize,
-              settings.shutdownTimeout,
+              settings.namesrvAddr(),
+              settings.instanceName(),
+              settings.consumeThreads(),
+              settings.consumeBatchSize(),
+              settings.shutdownTimeout(),
               subscriptions.values(),
               batches);
     } catch (RuntimeException e) {
@@ -207,7 +232,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
         group(),
         subscriptions.keySet(),
         dedupe.name(),
-        settings.brokerUrls);
+        settings.brokerUrls());
     return this;
   }
 
@@ -233,7 +258,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
 
   /** The consumer group. */
   public String group() {
-    return settings.consumerGroup;
+    return settings.consumerGroup();
   }
 
   /** Counters since the consumer was built. */
@@ -244,79 +269,6 @@ public final class HalfmsgConsumer implements AutoCloseable {
   /** The running RocketMQ consumer, for tests that pause it to let a backlog build up. */
   synchronized DefaultMQPushConsumer rocketMqConsumer() {
     return pushConsumer;
-  }
-
-  private void prepareDedupeTable() {
-    try {
-      settings.transactions.execute(
-          c -> {
-            if (settings.autoCreateDedupeTable) {
-              dedupe.create(c);
-            }
-            dedupe.verify(c);
-            return null;
-          });
-    } catch (IllegalStateException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "Cannot create the dedupe table " + dedupe.name() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void registerSubscription() {
-    // The broker creates deliveries only for the tags the group consumes, so it never waits for
-    // acks of messages RocketMQ filters away from this group.
-    Map<String, String> tags = new java.util.TreeMap<>();
-    subscriptions.forEach(
-        (topic, s) -> {
-          if (!s.tags().tags().isEmpty()) {
-            tags.put(topic, s.tags().expression());
-          }
-        });
-    SubscriptionRequest request =
-        new SubscriptionRequest(
-            List.copyOf(subscriptions.keySet()),
-            settings.ackTimeout == null ? null : settings.ackTimeout.toMillis(),
-            settings.maxAttempts,
-            tags.isEmpty() ? null : tags);
-    BrokerHttp.Answer answer = broker.subscribe(group(), request);
-    if (answer.ok()) {
-      warnAboutOtherTopics(answer.body());
-      return;
-    }
-    throw new IllegalStateException(
-        "The halfmsg broker did not register the subscription of consumer group "
-            + group()
-            + " to "
-            + subscriptions.keySet()
-            + (answer.status() == 0
-                ? ": no broker reachable (" + answer.url() + ": " + answer.body() + ")"
-                : ": " + answer.url() + " answered HTTP " + answer.status() + " " + answer.body()));
-  }
-
-  /**
-   * The broker keeps topics an earlier registration of the group named (so that an old instance
-   * restarting during a rolling deploy cannot silently drop a newer one's topics); say so when this
-   * consumer does not consume them, since only an operator can remove them.
-   */
-  private void warnAboutOtherTopics(String answer) {
-    List<String> others = new ArrayList<>();
-    try {
-      ANSWERS.readTree(answer).path("otherTopics").forEach(t -> others.add(t.asText()));
-    } catch (IOException e) {
-      log.debug("Unreadable subscription answer: {}", e.toString());
-    }
-    if (!others.isEmpty()) {
-      log.warn(
-          "The halfmsg broker also waits for acks of consumer group {} on topics {}, which this"
-              + " consumer does not subscribe to. If no instance of the group consumes them any"
-              + " more, an operator removes them (DELETE /api/v1/subscriptions/{}/topics/<topic>);"
-              + " until then their deliveries end DEAD.",
-          group(),
-          others,
-          group());
-    }
   }
 
   private static ObjectMapper defaultObjectMapper() {

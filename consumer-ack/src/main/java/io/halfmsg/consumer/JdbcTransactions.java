@@ -1,7 +1,6 @@
 package io.halfmsg.consumer;
 
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.halfmsg.api.jdbc.JdbcTransaction;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -16,28 +15,6 @@ final class JdbcTransactions implements LocalTransactions {
 
   @Override
   public <T> T execute(Work<T> work) throws Exception {
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (Exception | Error e) {
-        rollbackQuietly(c, e);
-        throw e;
-      } finally {
-        // A pooled connection goes back as it came.
-        c.setAutoCommit(autoCommit);
-      }
-    }
-  }
-
-  private static void rollbackQuietly(Connection c, Throwable cause) {
-    try {
-      c.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
+    return JdbcTransaction.run(dataSource, work::run);
   }
 }

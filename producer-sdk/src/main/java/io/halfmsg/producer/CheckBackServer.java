@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,7 +72,7 @@ public final class CheckBackServer implements AutoCloseable {
     this.url =
         b.advertisedUrl != null
             ? b.advertisedUrl
-            : defaultUrl(b.advertisedHost, bind, port, b.path);
+            : CheckBackUrls.of(b.advertisedHost, bind, port, b.path);
     log.info("Check-back endpoint of group {} listening at {}", producer.producerGroup(), url);
     this.heartbeat = b.register ? producer.startHeartbeat(url, b.instanceId) : null;
   }
@@ -170,25 +169,6 @@ public final class CheckBackServer implements AutoCloseable {
         out.write(reply.body());
       }
     }
-  }
-
-  private static String defaultUrl(String advertisedHost, InetAddress bind, int port, String path) {
-    String host;
-    if (advertisedHost != null) {
-      host = advertisedHost;
-    } else if (bind != null && !bind.isAnyLocalAddress()) {
-      host = bind.getHostAddress();
-    } else {
-      try {
-        host = InetAddress.getLocalHost().getHostAddress();
-      } catch (UnknownHostException e) {
-        host = InetAddress.getLoopbackAddress().getHostAddress();
-      }
-    }
-    if (host.contains(":") && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    return "http://" + host + ":" + port + path;
   }
 
   @Override

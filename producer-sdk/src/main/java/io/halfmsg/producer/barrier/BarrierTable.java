@@ -1,11 +1,9 @@
 package io.halfmsg.producer.barrier;
 
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.api.jdbc.JdbcTransaction;
+import io.halfmsg.api.jdbc.SdkTable;
 import io.halfmsg.producer.LocalTransaction;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -43,8 +40,6 @@ public final class BarrierTable {
   static final String COMMIT = "COMMIT";
   static final String ROLLBACK = "ROLLBACK";
 
-  private static final Pattern NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,63}$");
-
   private final String name;
   private final Clock clock;
   private final String insert;
@@ -66,13 +61,7 @@ public final class BarrierTable {
   }
 
   BarrierTable(String name, Clock clock) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "barrier table name must be 1 to 64 characters of [A-Za-z0-9_], not starting with a"
-              + " digit: "
-              + name);
-    }
-    this.name = name;
+    this.name = SdkTable.checkName(name, "barrier table");
     this.clock = clock;
     // The name is checked above; it cannot carry SQL.
     this.insert =
@@ -122,36 +111,14 @@ public final class BarrierTable {
   public LocalTransaction inTransaction(DataSource dataSource, JdbcWork work) {
     Objects.requireNonNull(dataSource, "dataSource");
     Objects.requireNonNull(work, "work");
-    return message -> {
-      try (Connection c = dataSource.getConnection()) {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
-          insert(c, message.messageId());
-          work.execute(c, message);
-          c.commit();
-          return TransactionState.COMMIT;
-        } catch (Exception e) {
-          try {
-            c.rollback();
-          } catch (SQLException rollbackFailure) {
-            e.addSuppressed(rollbackFailure);
-          }
-          throw e;
-        } finally {
-          restoreAutoCommit(c, autoCommit);
-        }
-      }
-    };
-  }
-
-  static void restoreAutoCommit(Connection c, boolean autoCommit) {
-    try {
-      c.setAutoCommit(autoCommit);
-    } catch (SQLException e) {
-      // A broken connection: it is closed next, and a pool resets auto-commit anyway. Failing
-      // here would hide the outcome (or the exception) of the transaction itself.
-    }
+    return message ->
+        JdbcTransaction.run(
+            dataSource,
+            c -> {
+              insert(c, message.messageId());
+              work.execute(c, message);
+              return TransactionState.COMMIT;
+            });
   }
 
   /** Creates the table if it does not exist, with the shipped MySQL DDL. */
@@ -198,20 +165,7 @@ public final class BarrierTable {
 
   /** The DDL for this table name. */
   public String ddl() {
-    String ddl;
-    try (InputStream in = BarrierTable.class.getClassLoader().getResourceAsStream(DDL_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("Missing resource " + DDL_RESOURCE);
-      }
-      ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    StringBuilder statement = new StringBuilder();
-    ddl.lines()
-        .filter(line -> !line.startsWith("--"))
-        .forEach(l -> statement.append(l).append('\n'));
-    return statement.toString().replace(DEFAULT_NAME, name).trim();
+    return SdkTable.ddl(BarrierTable.class, DDL_RESOURCE, DEFAULT_NAME, name);
   }
 
   /** Inserts the ROLLBACK marker unless a row exists; true if it went in. Waits for row locks. */

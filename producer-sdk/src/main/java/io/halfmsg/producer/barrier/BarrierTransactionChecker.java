@@ -3,6 +3,7 @@ package io.halfmsg.producer.barrier;
 import io.halfmsg.api.CheckBackRequest;
 import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.api.jdbc.JdbcTransaction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -97,7 +98,7 @@ public final class BarrierTransactionChecker implements TransactionChecker {
         return decide(c, BarrierDialect.of(c), messageId);
       } finally {
         if (!autoCommit) {
-          BarrierTable.restoreAutoCommit(c, false);
+          JdbcTransaction.restoreAutoCommit(c, false);
         }
       }
     } catch (SQLException e) {
@@ -131,7 +132,7 @@ public final class BarrierTransactionChecker implements TransactionChecker {
         return answers;
       } finally {
         if (!autoCommit) {
-          BarrierTable.restoreAutoCommit(c, false);
+          JdbcTransaction.restoreAutoCommit(c, false);
         }
       }
     } catch (SQLException e) {

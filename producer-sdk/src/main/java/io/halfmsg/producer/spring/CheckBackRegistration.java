@@ -1,9 +1,8 @@
 package io.halfmsg.producer.spring;
 
+import io.halfmsg.producer.CheckBackUrls;
 import io.halfmsg.producer.EndpointHeartbeat;
 import io.halfmsg.producer.HalfmsgProducer;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
@@ -48,24 +47,13 @@ final class CheckBackRegistration
     if (properties.url() != null && !properties.url().isBlank()) {
       return properties.url();
     }
-    String host = properties.host();
-    if (host == null || host.isBlank()) {
-      try {
-        host = InetAddress.getLocalHost().getHostAddress();
-      } catch (UnknownHostException e) {
-        host = InetAddress.getLoopbackAddress().getHostAddress();
-      }
-    }
-    if (host.contains(":") && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    return "http://"
-        + host
-        + ":"
-        + port
-        + trimSlash(environment.getProperty("server.servlet.context-path", ""))
-        + trimSlash(environment.getProperty("spring.mvc.servlet.path", ""))
-        + properties.path();
+    return CheckBackUrls.of(
+        properties.host(),
+        null,
+        port,
+        trimSlash(environment.getProperty("server.servlet.context-path", ""))
+            + trimSlash(environment.getProperty("spring.mvc.servlet.path", ""))
+            + properties.path());
   }
 
   private static String trimSlash(String path) {

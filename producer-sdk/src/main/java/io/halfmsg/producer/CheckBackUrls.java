@@ -1,0 +1,39 @@
+package io.halfmsg.producer;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Which check-back URL a producer advertises to the broker when none is configured, for the
+ * built-in {@link CheckBackServer} and the Spring MVC endpoint alike: the configured host, else the
+ * address the server is bound to (if it is one address), else this machine's address as {@link
+ * InetAddress#getLocalHost()} names it, else loopback.
+ */
+public final class CheckBackUrls {
+
+  private CheckBackUrls() {}
+
+  /**
+   * @param advertisedHost the host to advertise, or null to choose one
+   * @param bound the address the server listens on, or null (or the wildcard) for all
+   * @param path the URL's path, starting with a slash
+   */
+  public static String of(String advertisedHost, InetAddress bound, int port, String path) {
+    String host;
+    if (advertisedHost != null && !advertisedHost.isBlank()) {
+      host = advertisedHost;
+    } else if (bound != null && !bound.isAnyLocalAddress()) {
+      host = bound.getHostAddress();
+    } else {
+      try {
+        host = InetAddress.getLocalHost().getHostAddress();
+      } catch (UnknownHostException e) {
+        host = InetAddress.getLoopbackAddress().getHostAddress();
+      }
+    }
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port + path;
+  }
+}
