@@ -30,7 +30,8 @@ for a in "${jvm_opts[@]}" "${args[@]}"; do
 done
 mkdir -p "$out"
 if [[ "$jfr" == true ]]; then
-  jvm_opts+=("-XX:StartFlightRecording=filename=$out/driver.jfr,settings=profile,dumponexit=true")
+  jvm_opts+=("-XX:StartFlightRecording=filename=$out/driver.jfr,settings=profile,dumponexit=true"
+    "-XX:FlightRecorderOptions=stackdepth=256")
 fi
 
 # A reactor build, not install: nothing is written to ~/.m2. It packages the broker's executable

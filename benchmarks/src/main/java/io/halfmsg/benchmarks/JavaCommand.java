@@ -22,6 +22,9 @@ final class JavaCommand {
     if (s.jfr()) {
       command.add(
           "-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
+      // Spring MVC under Tomcat is deeper than JFR's default 64 frames: without this the
+      // request's outer frames are cut off and the inclusive shares undercount it.
+      command.add("-XX:FlightRecorderOptions=stackdepth=256");
     }
     return command;
   }
