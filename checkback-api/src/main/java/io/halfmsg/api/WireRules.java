@@ -8,8 +8,11 @@ import java.util.regex.Pattern;
  */
 public final class WireRules {
 
-  /** Message ids: at most 64 characters of {@code [A-Za-z0-9._:-]}. */
-  public static final Pattern MESSAGE_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
+  /**
+   * Message ids: at most 64 characters of {@code [A-Za-z0-9._:-]}, but not {@code .} or {@code ..},
+   * which a URL path ({@code /messages/{id}/commit}) cannot carry as a segment.
+   */
+  public static final Pattern MESSAGE_ID = Pattern.compile("^(?!\\.{1,2}$)[A-Za-z0-9._:-]{1,64}$");
 
   /**
    * Topic and group names, by RocketMQ's rules: at most 127 characters of {@code [%a-zA-Z0-9_-]}.

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ public final class Batcher<T> implements AutoCloseable {
   private final int maxBatch;
   private final Consumer<List<T>> handler;
   private final List<Thread> threads = new ArrayList<>();
+  private final AtomicLong failures = new AtomicLong();
   private volatile boolean running = true;
 
   public Batcher(
@@ -81,6 +83,11 @@ public final class Batcher<T> implements AutoCloseable {
     return true;
   }
 
+  /** Batches whose handler threw, since the start. */
+  public long failures() {
+    return failures.get();
+  }
+
   /** Items queued and not yet taken by a drain thread. */
   public int waiting() {
     return queuedItems.get();
@@ -104,8 +111,11 @@ public final class Batcher<T> implements AutoCloseable {
         handler.accept(List.copyOf(batch));
       } catch (InterruptedException e) {
         return;
-      } catch (RuntimeException e) {
-        log.warn("Batch of {} failed: {}", batch.size(), e.toString());
+      } catch (Throwable e) {
+        // Whatever the handler threw, the thread goes on draining: a dead drain thread would
+        // leave every later caller waiting for an answer that never comes.
+        failures.incrementAndGet();
+        log.error("Batch of {} failed", batch.size(), e);
       } finally {
         batch.clear();
       }

@@ -1,5 +1,6 @@
 package io.halfmsg.broker.checkback;
 
+import io.halfmsg.broker.ConfigChecks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,10 +82,17 @@ public record CheckBackProperties(
     connectTimeout = or(connectTimeout, Duration.ofSeconds(2));
     requestTimeout = or(requestTimeout, Duration.ofSeconds(5));
     enabled = or(enabled, true);
-    if (maxChecks < 1 || batchSize < 1 || concurrency < 1) {
-      throw new IllegalArgumentException(
-          "halfmsg.check-back.max-checks, batch-size and concurrency must be at least 1");
-    }
+    String at = "halfmsg.check-back.";
+    ConfigChecks.notNegative(at + "first-check-after", firstCheckAfter);
+    backoff.forEach(d -> ConfigChecks.positive(at + "backoff", d));
+    ConfigChecks.atLeastOne(at + "max-checks", maxChecks);
+    ConfigChecks.positive(at + "endpoint-ttl", endpointTtl);
+    ConfigChecks.positive(at + "poll-interval", pollInterval);
+    ConfigChecks.atLeastOne(at + "batch-size", batchSize);
+    ConfigChecks.atLeastOne(at + "concurrency", concurrency);
+    ConfigChecks.positive(at + "lease", lease);
+    ConfigChecks.positive(at + "connect-timeout", connectTimeout);
+    ConfigChecks.positive(at + "request-timeout", requestTimeout);
   }
 
   /** Delay before the next check after {@code checksDone} undecided checks (1 or more). */

@@ -1,5 +1,6 @@
 package io.halfmsg.broker.delivery;
 
+import io.halfmsg.broker.ConfigChecks;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -42,6 +43,15 @@ public record DeliveryProperties(
     concurrency = or(concurrency, 8);
     lease = or(lease, Duration.ofSeconds(30));
     enabled = or(enabled, true);
+    String at = "halfmsg.delivery.";
+    ConfigChecks.positive(at + "ack-timeout", ackTimeout);
+    ConfigChecks.atLeastOne(at + "max-attempts", maxAttempts);
+    ConfigChecks.positive(at + "max-backoff", maxBackoff);
+    ConfigChecks.positive(at + "forward-retry-after", forwardRetryAfter);
+    ConfigChecks.positive(at + "poll-interval", pollInterval);
+    ConfigChecks.atLeastOne(at + "batch-size", batchSize);
+    ConfigChecks.atLeastOne(at + "concurrency", concurrency);
+    ConfigChecks.positive(at + "lease", lease);
   }
 
   /** Wait after the {@code attempt}-th send (1 or more) before the next one, if no ack came. */

@@ -158,7 +158,8 @@ class GroupCommit implements DisposableBean {
       Map<Prepare, PrepareOutcome> outcomes =
           lockConflicts.run(() -> transaction.execute(s -> insertAll(batch)));
       batch.forEach(p -> p.done().complete(outcomes.get(p)));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Every waiting request gets an answer (503), whatever went wrong.
       batch.forEach(p -> p.done().completeExceptionally(e));
     }
   }
@@ -238,7 +239,7 @@ class GroupCommit implements DisposableBean {
       Map<Resolve, ResolveOutcome> outcomes =
           lockConflicts.run(() -> transaction.execute(s -> resolveInOneTransaction(batch)));
       batch.forEach(r -> r.done().complete(outcomes.get(r)));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       batch.forEach(r -> r.done().completeExceptionally(e));
     }
   }

@@ -119,8 +119,9 @@ class RetentionJob implements SmartLifecycle {
       if (n > 0) {
         log.debug("Retention deleted {} messages", n);
       }
-    } catch (RuntimeException e) {
-      log.warn("Retention pass failed; retrying later: {}", e.toString());
+    } catch (Throwable e) {
+      // Anything escaping a scheduled task cancels its later runs for good: this one must not.
+      log.warn("Retention pass failed; retrying at the next run", e);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -38,6 +39,7 @@ public abstract class ClaimingScanner<C, T> implements SmartLifecycle {
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Semaphore slots;
+  private final AtomicLong failures = new AtomicLong();
   private volatile ScheduledExecutorService scheduler;
   private volatile ExecutorService workers;
 
@@ -139,9 +141,16 @@ public abstract class ClaimingScanner<C, T> implements SmartLifecycle {
       do {
         full = scanOnce();
       } while (full && slots.availablePermits() > 0 && isRunning());
-    } catch (RuntimeException e) {
-      log.warn("{} scan failed; retrying at the next poll: {}", name, e.toString());
+    } catch (Throwable e) {
+      // Anything escaping a scheduled task cancels its later runs for good: this one must not.
+      failures.incrementAndGet();
+      log.warn("{} scan failed; retrying at the next poll", name, e);
     }
+  }
+
+  /** Scans and items that failed with an exception or error, since the start. */
+  public long failures() {
+    return failures.get();
   }
 
   /** One claim and its dispatch; true if the batch was full (more may be due). */
@@ -172,8 +181,9 @@ public abstract class ClaimingScanner<C, T> implements SmartLifecycle {
       process(item);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.warn("{} failed on {}; it comes due again: {}", name, item, e.toString());
+    } catch (Throwable e) {
+      failures.incrementAndGet();
+      log.warn("{} failed on {}; it comes due again", name, item, e);
     } finally {
       slots.release();
     }
@@ -182,8 +192,9 @@ public abstract class ClaimingScanner<C, T> implements SmartLifecycle {
   private void safeHousekeeping() {
     try {
       housekeeping();
-    } catch (RuntimeException e) {
-      log.debug("{} housekeeping failed: {}", name, e.toString());
+    } catch (Throwable e) {
+      failures.incrementAndGet();
+      log.warn("{} housekeeping failed; trying again at the next run", name, e);
     }
   }
 

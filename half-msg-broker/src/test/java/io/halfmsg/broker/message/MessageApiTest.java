@@ -353,6 +353,8 @@ class MessageApiTest {
     cases.put("bad topic charset", with("topic", "orders.v1"));
     cases.put("topic with unicode", with("topic", "订单"));
     cases.put("id too long", with("messageId", "x".repeat(65)));
+    cases.put("id that is a path segment", with("messageId", "."));
+    cases.put("id that is the parent segment", with("messageId", ".."));
     cases.put("bad base64", with("bodyEncoding", "base64"));
     cases.put("keys with control char", with("keys", "a\u0001b"));
     cases.put("blank tag", with("tag", "  "));
