@@ -15,6 +15,11 @@ interface DeliveryMapper {
 
   List<Long> lockUnforwarded(@Param("now") Instant now, @Param("limit") int limit);
 
+  int retryForwardAt(
+      @Param("id") long id,
+      @Param("version") int version,
+      @Param("nextCheckAt") Instant nextCheckAt);
+
   int extendForwardLease(@Param("ids") List<Long> ids, @Param("leaseUntil") Instant leaseUntil);
 
   List<DueDelivery> lockDueDeliveries(@Param("now") Instant now, @Param("limit") int limit);

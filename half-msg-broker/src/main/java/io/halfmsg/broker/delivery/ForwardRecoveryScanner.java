@@ -1,6 +1,8 @@
 package io.halfmsg.broker.delivery;
 
+import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.message.MessageRepository;
+import io.halfmsg.broker.message.NextLook;
 import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.broker.rocketmq.RocketMqSender;
 import io.halfmsg.broker.scan.ClaimingScanner;
@@ -26,12 +28,15 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
   private final MessageRepository messages;
   private final RocketMqSender sender;
   private final ForwardConfirmations confirmations;
+  private final NextLook nextLook;
+  private final Clock clock;
 
   ForwardRecoveryScanner(
       DeliveryMapper mapper,
       MessageRepository messages,
       RocketMqSender sender,
       ForwardConfirmations confirmations,
+      NextLook nextLook,
       TransactionTemplate transaction,
       DeliveryProperties properties,
       Clock clock) {
@@ -49,6 +54,8 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
     this.messages = messages;
     this.sender = sender;
     this.confirmations = confirmations;
+    this.nextLook = nextLook;
+    this.clock = clock;
   }
 
   @Override
@@ -74,11 +81,19 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
 
   @Override
   protected void process(StoredMessage m) {
+    if (m.state() != MessageState.COMMITTED) {
+      // Forwarded (by the fast path's late confirmation) between the claim and this read.
+      return;
+    }
     try {
       sender.send(m);
       confirmations.confirmNow(m.id());
     } catch (Exception e) {
-      log.warn("Forwarding {} to RocketMQ failed; retrying later: {}", m.messageId(), e.toString());
+      // RocketMqReachability warns about failing sends; this one comes due again soon, not only
+      // when the lease runs out, so that it goes out soon after RocketMQ is back.
+      Instant next = nextLook.forwardRetry(m.resolvedAt(), clock.instant());
+      mapper.retryForwardAt(m.id(), m.version(), next);
+      log.debug("Forwarding {} failed; next try at {}: {}", m.messageId(), next, e.toString());
     }
   }
 }

@@ -3,6 +3,7 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.delivery.DeliveryProperties;
 import io.halfmsg.broker.retention.RetentionProperties;
+import java.time.Duration;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
 
@@ -20,6 +21,24 @@ public class NextLook {
   NextLook(DeliveryProperties delivery, RetentionProperties retention) {
     this.delivery = delivery;
     this.retention = retention;
+  }
+
+  /**
+   * When a COMMITTED message whose recovery send failed is tried again: after a quarter of the time
+   * since its commit, at least a second and at most a lease. Soon after an outage began, so that it
+   * is forwarded soon after the outage ends; rarely once it has lasted, so that a long one costs
+   * few sends.
+   */
+  public Instant forwardRetry(Instant committedAt, Instant now) {
+    Duration age = committedAt == null ? Duration.ZERO : Duration.between(committedAt, now);
+    Duration wait = age.dividedBy(4);
+    if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
+      wait = Duration.ofSeconds(1);
+    }
+    if (wait.compareTo(delivery.lease()) > 0) {
+      wait = delivery.lease();
+    }
+    return now.plus(wait);
   }
 
   public Instant after(MessageState decided, Instant now) {

@@ -27,10 +27,12 @@ public class RocketMqSender implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(RocketMqSender.class);
 
   private final RocketMqProperties properties;
+  private final RocketMqReachability reachability;
   private volatile DefaultMQProducer producer;
 
-  RocketMqSender(RocketMqProperties properties) {
+  RocketMqSender(RocketMqProperties properties, RocketMqReachability reachability) {
     this.properties = properties;
+    this.reachability = reachability;
   }
 
   /** Whether a name server is configured; without one nothing is sent. */
@@ -40,16 +42,30 @@ public class RocketMqSender implements SmartLifecycle {
 
   /** Sends to the message's topic, for every group reading it; calls back when stored or failed. */
   public void sendAsync(StoredMessage m, SendCallback callback) {
+    SendCallback observed =
+        new SendCallback() {
+          @Override
+          public void onSuccess(SendResult result) {
+            reachability.succeeded();
+            callback.onSuccess(result);
+          }
+
+          @Override
+          public void onException(Throwable e) {
+            reachability.failed("forwarding " + m.messageId(), e);
+            callback.onException(e);
+          }
+        };
     try {
-      running().send(toTopic(m), callback, properties.sendTimeout().toMillis());
+      running().send(toTopic(m), observed, properties.sendTimeout().toMillis());
     } catch (Exception e) {
-      callback.onException(e);
+      observed.onException(e);
     }
   }
 
   /** Sends to the message's topic and waits until RocketMQ stored it. */
   public void send(StoredMessage m) throws Exception {
-    requireOk(running().send(toTopic(m), properties.sendTimeout().toMillis()));
+    observed("forwarding " + m.messageId(), () -> running().send(toTopic(m), timeout()));
   }
 
   /**
@@ -63,7 +79,28 @@ public class RocketMqSender implements SmartLifecycle {
     message.putUserProperty(RocketMqHeaders.ATTEMPT, Integer.toString(attempt));
     message.setTopic(MixAll.getRetryTopic(consumerGroup));
     MessageAccessor.putProperty(message, MessageConst.PROPERTY_RETRY_TOPIC, m.topic());
-    requireOk(running().send(message, properties.sendTimeout().toMillis()));
+    observed(
+        "redelivering " + m.messageId() + " to " + consumerGroup,
+        () -> running().send(message, timeout()));
+  }
+
+  private interface Send {
+    SendResult send() throws Exception;
+  }
+
+  /** Runs a synchronous send, tells {@link RocketMqReachability} how it went, and rethrows. */
+  private void observed(String what, Send send) throws Exception {
+    try {
+      requireOk(send.send());
+      reachability.succeeded();
+    } catch (Exception e) {
+      reachability.failed(what, e);
+      throw e;
+    }
+  }
+
+  private long timeout() {
+    return properties.sendTimeout().toMillis();
   }
 
   private static void requireOk(SendResult result) {

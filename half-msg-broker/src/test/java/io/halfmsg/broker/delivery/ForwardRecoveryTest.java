@@ -3,18 +3,24 @@ package io.halfmsg.broker.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerInstances;
 import io.halfmsg.rocketmq.embedded.EmbeddedRocketMq;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** What the fast path misses, the recovery scanner forwards: RocketMQ down, a broker gone. */
+@ExtendWith(OutputCaptureExtension.class)
 class ForwardRecoveryTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -29,7 +35,8 @@ class ForwardRecoveryTest {
           "halfmsg.rocketmq.send-timeout", "1s");
 
   @Test
-  void aMessageCommittedWhileRocketMqIsDownIsDeliveredWhenItIsBack() throws Exception {
+  void aMessageCommittedWhileRocketMqIsDownIsDeliveredWhenItIsBack(CapturedOutput log)
+      throws Exception {
     int namesrvPort = freePort();
     int brokerPort = freePort();
     Map<String, Object> props = new java.util.HashMap<>(FAST);
@@ -46,6 +53,13 @@ class ForwardRecoveryTest {
           .during(Duration.ofSeconds(1))
           .atMost(Duration.ofSeconds(5))
           .until(() -> "COMMITTED".equals(admin.get("/api/v1/messages/" + id).text("state")));
+      // Visible, not silent: in health (the broker itself still takes prepares and commits, so its
+      // own status stays UP) and in the log.
+      JsonNode health = admin.get("/actuator/health").json();
+      assertThat(health.path("status").asText()).isEqualTo("UP");
+      assertThat(health.path("components").path("rocketMq").path("status").asText())
+          .isEqualTo("UNREACHABLE");
+      assertThat(log.getOut()).contains("RocketMQ sends are failing since");
 
       try (EmbeddedRocketMq mq =
               EmbeddedRocketMq.builder().namesrvPort(namesrvPort).brokerPort(brokerPort).start();
@@ -54,6 +68,54 @@ class ForwardRecoveryTest {
         await()
             .atMost(PATIENCE)
             .until(() -> "FORWARDED".equals(admin.get("/api/v1/messages/" + id).text("state")));
+        assertThat(
+                admin
+                    .get("/actuator/health")
+                    .json()
+                    .path("components")
+                    .path("rocketMq")
+                    .path("status")
+                    .asText())
+            .isEqualTo("UP");
+      }
+    }
+  }
+
+  /**
+   * With the default lease (30 s), a message whose recovery send failed during a short outage is
+   * tried again within seconds, not when the lease runs out: forwarded soon after RocketMQ is back.
+   */
+  @Test
+  void aFailedRecoverySendIsTriedAgainSoonNotAfterTheLease() throws Exception {
+    int namesrvPort = freePort();
+    int brokerPort = freePort();
+    Map<String, Object> props = new java.util.HashMap<>(FAST);
+    props.put("halfmsg.delivery.lease", "30s");
+    props.put("halfmsg.rocketmq.namesrv-addr", "127.0.0.1:" + namesrvPort);
+    try (ConfigurableApplicationContext broker = BrokerInstances.start(db, props)) {
+      BrokerClient producer = BrokerInstances.client(broker, BrokerClient.PRODUCER_TOKEN);
+      BrokerClient admin = producer.withToken(BrokerClient.ADMIN_TOKEN);
+      Map<String, Object> m = DeliveryTest.message("retried_topic", "x");
+      String id = (String) m.get("messageId");
+      producer.prepare(m);
+      assertThat(producer.commit(id).status()).isEqualTo(200);
+      // The recovery scanner claims it (after forward-retry-after, 500 ms): its next look moves
+      // from the commit's 500 ms to beyond a second, and its send fails.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                BrokerClient.Response r = admin.get("/api/v1/messages/" + id);
+                return Instant.parse(r.text("nextCheckAt"))
+                    .isAfter(Instant.parse(r.text("resolvedAt")).plusSeconds(1));
+              });
+
+      try (EmbeddedRocketMq mq =
+              EmbeddedRocketMq.builder().namesrvPort(namesrvPort).brokerPort(brokerPort).start();
+          PlainConsumer consumer = start(mq, "retried_topic")) {
+        await("forwarded well before the 30 s lease ran out")
+            .atMost(Duration.ofSeconds(12))
+            .until(() -> consumer.count(id) == 1);
       }
     }
   }
