@@ -52,6 +52,23 @@ class DeliveryBatchSql {
   }
 
   /**
+   * Brings COMMITTED messages forward for the recovery scanner, never later than they were due. By
+   * primary key, on the rare failure path; the state condition keeps a message that was forwarded
+   * meanwhile on its retention time.
+   */
+  int dueSooner(List<Long> ids, Instant due) {
+    List<Object> args = new ArrayList<>(ids.size() + 2);
+    args.add(ListSql.instantText(due));
+    args.addAll(ids);
+    args.add(ListSql.instantText(due));
+    return jdbc.update(
+        "UPDATE hm_message SET next_check_at = ? WHERE id IN ("
+            + ListSql.placeholders(ids.size())
+            + ") AND state = 'COMMITTED' AND next_check_at > ?",
+        args.toArray());
+  }
+
+  /**
    * Primary-key lookups only: a COMMITTED message can only become FORWARDED, so no state condition
    * is needed, and one would let the optimizer scan (and lock) the state index.
    */

@@ -3,10 +3,12 @@ package io.halfmsg.broker.delivery;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.batch.Batcher;
 import io.halfmsg.broker.message.MessageRepository;
+import io.halfmsg.broker.message.NextLook;
 import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.broker.rocketmq.RocketMqSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.rocketmq.client.producer.SendCallback;
@@ -33,12 +35,16 @@ class FastPathForwarder implements DisposableBean {
   private final ForwardConfirmations confirmations;
   private final long freshNanos;
   private final Batcher<Pending> queue;
+  private final Batcher<Long> retrySoon;
   private final Counter failed;
 
   FastPathForwarder(
       MessageRepository messages,
       RocketMqSender sender,
       ForwardConfirmations confirmations,
+      DeliveryBatchSql sql,
+      NextLook nextLook,
+      Clock clock,
       DeliveryProperties delivery,
       MeterRegistry meters) {
     this.messages = messages;
@@ -53,6 +59,15 @@ class FastPathForwarder implements DisposableBean {
             .description("Fast-path sends that failed and were left to the recovery scanner")
             .register(meters);
     this.queue = new Batcher<>("halfmsg-forward", 50_000, 200, 2, this::forward);
+    // A failed send is left to the recovery scanner, which should try it soon: a full queue only
+    // means it waits forward-retry-after, as before.
+    this.retrySoon =
+        new Batcher<>(
+            "halfmsg-forward-retry",
+            50_000,
+            500,
+            1,
+            ids -> sql.dueSooner(ids, nextLook.afterFailedFastPath(clock.instant())));
   }
 
   /** A message to forward: as read at its commit, or only its id, to be read before sending. */
@@ -102,6 +117,8 @@ class FastPathForwarder implements DisposableBean {
           @Override
           public void onException(Throwable e) {
             failed.increment();
+            retrySoon.offer(m.id());
+            // RocketMqReachability warns while sends fail; each one at DEBUG.
             log.debug("Fast-path send of {} failed: {}", m.messageId(), e.toString());
           }
         });
@@ -110,5 +127,6 @@ class FastPathForwarder implements DisposableBean {
   @Override
   public void destroy() {
     queue.close();
+    retrySoon.close();
   }
 }

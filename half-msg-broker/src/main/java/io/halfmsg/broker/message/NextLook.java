@@ -41,6 +41,15 @@ public class NextLook {
     return now.plus(wait);
   }
 
+  /**
+   * When the recovery scanner first tries a COMMITTED message whose fast-path send failed: as soon
+   * as a failed recovery send would be retried, not {@code forward-retry-after} later (right after
+   * a start RocketMQ's client may not know a topic's route for a second or two).
+   */
+  public Instant afterFailedFastPath(Instant now) {
+    return forwardRetry(now, now);
+  }
+
   public Instant after(MessageState decided, Instant now) {
     return switch (decided) {
       case COMMITTED -> now.plus(delivery.forwardRetryAfter());

@@ -120,6 +120,48 @@ class ForwardRecoveryTest {
     }
   }
 
+  /**
+   * A fast-path send that fails (here: RocketMQ does not know the topic yet, as right after a
+   * start) is retried within about a second, not forward-retry-after (10 s by default) later.
+   */
+  @Test
+  void aFailedFastPathSendIsRetriedSoon() throws Exception {
+    try (EmbeddedRocketMq mq = EmbeddedRocketMq.builder().autoCreateTopics(false).start()) {
+      Map<String, Object> props =
+          Map.of(
+              "halfmsg.delivery.poll-interval", "100ms",
+              "halfmsg.rocketmq.send-timeout", "1s",
+              "halfmsg.rocketmq.namesrv-addr", mq.namesrvAddr());
+      try (ConfigurableApplicationContext broker = BrokerInstances.start(db, props)) {
+        BrokerClient producer = BrokerInstances.client(broker, BrokerClient.PRODUCER_TOKEN);
+        BrokerClient admin = producer.withToken(BrokerClient.ADMIN_TOKEN);
+        Map<String, Object> m = DeliveryTest.message("late_topic", "x");
+        String id = (String) m.get("messageId");
+        producer.prepare(m);
+        assertThat(producer.commit(id).status()).isEqualTo(200);
+        await("the fast path fails: no route for the topic")
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    "UNREACHABLE"
+                        .equals(
+                            admin
+                                .get("/actuator/health")
+                                .json()
+                                .path("components")
+                                .path("rocketMq")
+                                .path("status")
+                                .asText()));
+
+        try (PlainConsumer consumer = start(mq, "late_topic")) {
+          await("forwarded well before forward-retry-after (10 s)")
+              .atMost(Duration.ofSeconds(6))
+              .until(() -> consumer.count(id) == 1);
+        }
+      }
+    }
+  }
+
   @Test
   void aMessageCommittedOnABrokerThatNeverSentItIsForwardedByAnother() throws Exception {
     try (EmbeddedRocketMq mq = EmbeddedRocketMq.start();
