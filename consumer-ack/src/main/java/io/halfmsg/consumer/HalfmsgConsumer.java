@@ -224,7 +224,11 @@ public final class HalfmsgConsumer implements AutoCloseable {
               subscriptions.values(),
               batches);
     } catch (RuntimeException e) {
+      // Nothing keeps running after a failed start: the purger's thread would otherwise stay.
       acks.close();
+      if (purger != null) {
+        purger.close();
+      }
       throw e;
     }
     log.info(

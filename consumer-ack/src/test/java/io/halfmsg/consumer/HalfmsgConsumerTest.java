@@ -276,6 +276,34 @@ class HalfmsgConsumerTest {
     waiting().until(() -> !stack.deliveryState(id, group).isEmpty());
   }
 
+  @Test
+  void aConsumerThatCannotStartLeavesNoThreadRunning() {
+    String topic = stack.newTopic("twice");
+    String group = "g_" + topic;
+    // RocketMQ refuses a second consumer of one group in one client instance: the second start
+    // fails after the dedupe purger has started.
+    started(
+        consumer(group).instanceName("same").subscribe(topic, "*", String.class, (p, m, c) -> {}));
+    HalfmsgConsumer second =
+        consumer(group)
+            .instanceName("same")
+            .dedupeRetention(Duration.ofDays(7))
+            .subscribe(topic, "*", String.class, (p, m, c) -> {})
+            .build();
+    consumers.add(second);
+    long purgersBefore = purgerThreads(group);
+
+    assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> purgerThreads(group) == purgersBefore);
+  }
+
+  private static long purgerThreads(String group) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals("halfmsg-dedupe-purge-" + group))
+        .count();
+  }
+
   private HalfmsgConsumer.Builder consumer(String group) {
     return HalfmsgConsumer.builder()
         .brokerUrls(stack.brokerUrl())
