@@ -20,9 +20,8 @@ package io.halfmsg.api;
  *       answer</td><td>{@code CheckBackMapper.park} (version)</td></tr>
  *   <tr><td>PARKED</td><td>COMMITTED, ROLLED_BACK</td><td>an operator resolves it</td><td>{@code
  *       MessageMapper.resolveParkedByOperator} (state is PARKED)</td></tr>
- *   <tr><td>COMMITTED, FORWARDED</td><td>FORWARDED</td><td>RocketMQ stored it (again, after a
- *       recovery send)</td><td>{@code DeliveryBatchSql.confirmForwarded} (by primary key: only
- *       messages read as COMMITTED are sent, and nothing leaves COMMITTED otherwise)</td></tr>
+ *   <tr><td>COMMITTED</td><td>FORWARDED</td><td>RocketMQ stored it</td><td>{@code DeliveryBatchSql.confirmForwarded} (by primary key, once:
+ *       while {@code forwarded_at} is empty; only messages read as COMMITTED are sent)</td></tr>
  *   <tr><td>ROLLED_BACK, FORWARDED</td><td>(deleted)</td><td>{@code halfmsg.retention} after it
  *       finished, once every delivery is acked</td><td>{@code RetentionMapper}</td></tr>
  * </table>

@@ -1,0 +1,88 @@
+package io.halfmsg.broker.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.testsupport.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A message is confirmed FORWARDED once: when the fast path and a recovery send both stored it, the
+ * second confirmation changes nothing (its first forwarding time stays, it is counted once).
+ */
+@BrokerTest(properties = {"halfmsg.check-back.enabled=false", "halfmsg.delivery.enabled=false"})
+class ForwardConfirmationTest {
+
+  @RegisterExtension static TestDatabase db = new TestDatabase();
+
+  @DynamicPropertySource
+  static void datasource(DynamicPropertyRegistry registry) {
+    db.registerSpringProperties(registry::add);
+  }
+
+  static final Instant FIRST = Instant.parse("2026-01-01T00:00:00Z");
+  static final Instant SECOND = Instant.parse("2026-01-01T00:00:05Z");
+
+  @Autowired DeliveryBatchSql sql;
+
+  @Test
+  void aSecondConfirmationChangesNothing() throws SQLException {
+    long id = insertCommitted();
+
+    assertThat(sql.confirmForwarded(List.of(id), FIRST, FIRST.plusSeconds(60))).isEqualTo(1);
+    assertThat(sql.confirmForwarded(List.of(id), SECOND, SECOND.plusSeconds(60))).isZero();
+    assertThat(forwardedAt(id)).isEqualTo("2026-01-01 00:00:00");
+  }
+
+  @Test
+  void aForwardedMessageIsNotBroughtForwardForTheRecoveryScanner() throws SQLException {
+    long committed = insertCommitted();
+    long forwarded = insertCommitted();
+    sql.confirmForwarded(List.of(forwarded), FIRST, FIRST.plusSeconds(60));
+
+    assertThat(sql.dueSooner(List.of(committed, forwarded), FIRST.plusSeconds(1))).isEqualTo(1);
+  }
+
+  private long insertCommitted() throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement m =
+            c.prepareStatement(
+                "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
+                    + " state, check_count, next_check_at, version, created_at)"
+                    + " VALUES (?, 'g', 't', ?, 'utf8', 'COMMITTED', 0, '2030-01-01 00:00:00', 1,"
+                    + " '2026-01-01 00:00:00')",
+                PreparedStatement.RETURN_GENERATED_KEYS)) {
+      m.setString(1, UUID.randomUUID().toString());
+      m.setBytes(2, "x".getBytes());
+      m.executeUpdate();
+      try (ResultSet keys = m.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  private String forwardedAt(long id) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT DATE_FORMAT(forwarded_at, '%Y-%m-%d %H:%i:%s') FROM hm_message WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+}
