@@ -20,6 +20,9 @@ package io.halfmsg.api;
  *       answer</td><td>{@code CheckBackMapper.park} (version)</td></tr>
  *   <tr><td>PARKED</td><td>COMMITTED, ROLLED_BACK</td><td>an operator resolves it</td><td>{@code
  *       MessageMapper.resolveParkedByOperator} (state is PARKED)</td></tr>
+ *   <tr><td>COMMITTED</td><td>FORWARDED</td><td>a group acked it before the send's
+ *       confirmation was written</td><td>{@code DeliveryBatchSql.confirmForwardedByMessageId} (by
+ *       message id, once: while {@code forwarded_at} is empty)</td></tr>
  *   <tr><td>COMMITTED</td><td>FORWARDED</td><td>RocketMQ stored it</td><td>{@code DeliveryBatchSql.confirmForwarded} (by primary key, once:
  *       while {@code forwarded_at} is empty; only messages read as COMMITTED are sent)</td></tr>
  *   <tr><td>ROLLED_BACK, FORWARDED</td><td>(deleted)</td><td>{@code halfmsg.retention} after it

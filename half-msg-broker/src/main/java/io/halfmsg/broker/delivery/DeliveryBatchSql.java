@@ -93,6 +93,26 @@ class DeliveryBatchSql {
    * A late ack of a DEAD delivery counts too: the consumer did apply the message. The message_id
    * list lets the unique index narrow the rows before the pairs are matched.
    */
+  /**
+   * {@link #confirmForwarded} for messages known by id, for acks: a message a group acked was
+   * stored in RocketMQ, even if the confirmation of its send has not been written yet. By the
+   * unique {@code message_id}, once ({@code forwarded_at} still empty).
+   */
+  int confirmForwardedByMessageId(
+      List<String> messageIds, Instant forwardedAt, Instant retainUntil) {
+    List<Object> args = new ArrayList<>(messageIds.size() + 2);
+    args.add(ListSql.instantText(forwardedAt));
+    args.add(ListSql.instantText(retainUntil));
+    args.addAll(messageIds);
+    return jdbc.update(
+        "UPDATE hm_message SET state = 'FORWARDED', forwarded_at = ?, next_check_at = ?,"
+            + " version = version + 1"
+            + " WHERE message_id IN ("
+            + ListSql.placeholders(messageIds.size())
+            + ") AND forwarded_at IS NULL",
+        args.toArray());
+  }
+
   int ack(List<AckRequest> acks, Instant now) {
     List<Object> args = new ArrayList<>(acks.size() * 3 + 1);
     args.add(ListSql.instantText(now));

@@ -7,6 +7,7 @@ import io.halfmsg.broker.web.ProblemType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,6 +21,7 @@ public class DeliveryService {
   private final DeliveryMapper mapper;
   private final DeliveryBatchSql sql;
   private final MessageHistory history;
+  private final ForwardConfirmations confirmations;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Counter acked;
@@ -28,12 +30,14 @@ public class DeliveryService {
       DeliveryMapper mapper,
       DeliveryBatchSql sql,
       MessageHistory history,
+      ForwardConfirmations confirmations,
       TransactionTemplate transaction,
       Clock clock,
       MeterRegistry meters) {
     this.mapper = mapper;
     this.sql = sql;
     this.history = history;
+    this.confirmations = confirmations;
     this.transaction = transaction;
     this.clock = clock;
     this.acked =
@@ -44,8 +48,14 @@ public class DeliveryService {
 
   /** Records acks; unknown and repeated ones change nothing. Returns how many were new. */
   int ack(List<AckRequest> acks) {
-    int n = sql.ack(acks, clock.instant());
+    Instant now = clock.instant();
+    int n = sql.ack(acks, now);
     acked.increment(n);
+    if (n > 0) {
+      // Before the ack's own time, so that the message's history shows FORWARDED before ACKED.
+      confirmations.confirmAcked(
+          acks.stream().map(AckRequest::messageId).distinct().toList(), now.minusNanos(1000));
+    }
     return n;
   }
 

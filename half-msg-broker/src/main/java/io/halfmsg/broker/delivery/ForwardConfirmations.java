@@ -39,6 +39,17 @@ class ForwardConfirmations implements DisposableBean {
     queue.offer(messageRowId);
   }
 
+  /**
+   * Marks acked messages FORWARDED that are still COMMITTED: the group got them from RocketMQ, so
+   * they were stored there, and the recovery scanner must not send them again. Rare: normally the
+   * send's confirmation comes first.
+   */
+  void confirmAcked(List<String> messageIds, Instant ackedAt) {
+    forwarded.increment(
+        sql.confirmForwardedByMessageId(
+            messageIds, ackedAt, nextLook.after(MessageState.FORWARDED, ackedAt)));
+  }
+
   /** Confirms at once, for the recovery scanner. */
   void confirmNow(long messageRowId) {
     write(List.of(messageRowId));
