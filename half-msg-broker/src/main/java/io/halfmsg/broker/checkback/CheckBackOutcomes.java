@@ -12,6 +12,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Applies a check-back's answer: COMMIT and ROLLBACK decide the message; UNKNOWN (including no
@@ -25,6 +26,7 @@ class CheckBackOutcomes {
 
   private final CheckBackRepository repository;
   private final MessageHistory history;
+  private final TransactionTemplate transaction;
   private final CheckBackProperties properties;
   private final Clock clock;
   private final Map<TransactionState, Counter> answers = new EnumMap<>(TransactionState.class);
@@ -34,11 +36,13 @@ class CheckBackOutcomes {
   CheckBackOutcomes(
       CheckBackRepository repository,
       MessageHistory history,
+      TransactionTemplate transaction,
       CheckBackProperties properties,
       Clock clock,
       MeterRegistry meters) {
     this.repository = repository;
     this.history = history;
+    this.transaction = transaction;
     this.properties = properties;
     this.clock = clock;
     for (TransactionState s : TransactionState.values()) {
@@ -65,15 +69,26 @@ class CheckBackOutcomes {
     Instant now = clock.instant();
     int checks = m.checkCount() + 1;
     boolean parks = answer == TransactionState.UNKNOWN && checks >= properties.maxChecks();
+    // The state change and its history lines commit together, or neither does.
     boolean applied =
-        switch (answer) {
-          case COMMIT -> repository.resolve(m, MessageState.COMMITTED, now);
-          case ROLLBACK -> repository.resolve(m, MessageState.ROLLED_BACK, now);
-          case UNKNOWN ->
-              parks
-                  ? park(m, checks)
-                  : repository.scheduleNextCheck(m, now.plus(properties.delayAfter(checks)));
-        };
+        Boolean.TRUE.equals(
+            transaction.execute(
+                status -> {
+                  boolean done =
+                      switch (answer) {
+                        case COMMIT -> repository.resolve(m, MessageState.COMMITTED, now);
+                        case ROLLBACK -> repository.resolve(m, MessageState.ROLLED_BACK, now);
+                        case UNKNOWN ->
+                            parks
+                                ? repository.park(m)
+                                : repository.scheduleNextCheck(
+                                    m, now.plus(properties.delayAfter(checks)));
+                      };
+                  if (done) {
+                    recordHistory(m, now, checks, answer, checkBack, parks);
+                  }
+                  return done;
+                }));
     if (!applied) {
       // The producer or an operator decided first, or our lease ran out and another instance
       // took over: their outcome stands.
@@ -81,6 +96,25 @@ class CheckBackOutcomes {
       log.debug("Check-back answer {} for {} superseded", answer, m.messageId());
       return;
     }
+    if (parks) {
+      parked.increment();
+      log.warn(
+          "Message {} of producer group {} PARKED after {} undecided check-backs; resolve it with"
+              + " POST /api/v1/messages/{}/resolve",
+          m.messageId(),
+          m.producerGroup(),
+          checks,
+          m.messageId());
+    }
+  }
+
+  private void recordHistory(
+      DueMessage m,
+      Instant now,
+      int checks,
+      TransactionState answer,
+      CheckBackAnswer checkBack,
+      boolean parks) {
     history.record(
         m.messageId(),
         now,
@@ -99,20 +133,5 @@ class CheckBackOutcomes {
               + m.messageId()
               + "/resolve");
     }
-  }
-
-  private boolean park(DueMessage m, int checks) {
-    boolean done = repository.park(m);
-    if (done) {
-      parked.increment();
-      log.warn(
-          "Message {} of producer group {} PARKED after {} undecided check-backs; resolve it with"
-              + " POST /api/v1/messages/{}/resolve",
-          m.messageId(),
-          m.producerGroup(),
-          checks,
-          m.messageId());
-    }
-    return done;
   }
 }

@@ -65,8 +65,19 @@ public class DeliveryService {
 
   /** Sends a DEAD delivery again, with a fresh count of attempts. */
   void replayOne(String messageId, String consumerGroup) {
-    if (mapper.replayOne(messageId, consumerGroup, clock.instant()) == 1) {
-      history.record(messageId, MessageHistory.REPLAYED, consumerGroup, "by an operator");
+    // The state change and its history line commit together, or neither does.
+    boolean replayed =
+        Boolean.TRUE.equals(
+            transaction.execute(
+                status -> {
+                  if (mapper.replayOne(messageId, consumerGroup, clock.instant()) != 1) {
+                    return false;
+                  }
+                  history.record(
+                      messageId, MessageHistory.REPLAYED, consumerGroup, "by an operator");
+                  return true;
+                }));
+    if (replayed) {
       return;
     }
     DeliveryState state = mapper.findState(messageId, consumerGroup);

@@ -33,6 +33,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   private final MessageRepository messages;
   private final RocketMqSender sender;
   private final DeliveryProperties properties;
+  private final TransactionTemplate transaction;
   private final Clock clock;
   private final Counter redelivered;
   private final Counter dead;
@@ -61,6 +62,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
     this.messages = messages;
     this.sender = sender;
     this.properties = properties;
+    this.transaction = transaction;
     this.clock = clock;
     this.redelivered =
         Counter.builder("halfmsg.deliveries.redelivered")
@@ -95,7 +97,22 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   @Override
   protected void process(DueDelivery d) {
     if (d.attempts() >= d.maxAttempts()) {
-      if (mapper.markDead(d.id(), d.version()) == 1) {
+      // The state change and its history line commit together, or neither does.
+      boolean markedDead =
+          Boolean.TRUE.equals(
+              transaction.execute(
+                  status -> {
+                    if (mapper.markDead(d.id(), d.version()) != 1) {
+                      return false;
+                    }
+                    history.record(
+                        d.messageId(),
+                        MessageHistory.DEAD,
+                        d.consumerGroup(),
+                        "after " + d.attempts() + " attempts without an ack");
+                    return true;
+                  }));
+      if (markedDead) {
         dead.increment();
         log.warn(
             "Delivery of {} to consumer group {} is DEAD after {} attempts without an ack; replay"
@@ -103,11 +120,6 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
             d.messageId(),
             d.consumerGroup(),
             d.attempts());
-        history.record(
-            d.messageId(),
-            MessageHistory.DEAD,
-            d.consumerGroup(),
-            "after " + d.attempts() + " attempts without an ack");
       }
       return;
     }
