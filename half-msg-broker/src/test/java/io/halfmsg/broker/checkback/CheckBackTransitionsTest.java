@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.MessageRows;
 import io.halfmsg.testsupport.db.TestDatabase;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
@@ -68,34 +66,11 @@ class CheckBackTransitionsTest {
   }
 
   private long insertPrepared(int version) throws SQLException {
-    try (Connection c = db.connect();
-        PreparedStatement m =
-            c.prepareStatement(
-                "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
-                    + " state, check_count, next_check_at, version, created_at)"
-                    + " VALUES (?, 'g', 't', ?, 'utf8', 'PREPARED', 0, '2000-01-01 00:00:00', ?,"
-                    + " '2000-01-01 00:00:00')",
-                PreparedStatement.RETURN_GENERATED_KEYS)) {
-      m.setString(1, UUID.randomUUID().toString());
-      m.setBytes(2, "x".getBytes());
-      m.setInt(3, version);
-      m.executeUpdate();
-      try (ResultSet keys = m.getGeneratedKeys()) {
-        keys.next();
-        return keys.getLong(1);
-      }
-    }
+    return MessageRows.insert(
+        db, UUID.randomUUID().toString(), "PREPARED", version, "2000-01-01 00:00:00");
   }
 
   private String stateAndVersion(long id) throws SQLException {
-    try (Connection c = db.connect();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT state, version FROM hm_message WHERE id = ?")) {
-      ps.setLong(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getString(1) + "/" + rs.getInt(2);
-      }
-    }
+    return MessageRows.column(db, id, "state") + "/" + MessageRows.column(db, id, "version");
   }
 }

@@ -3,10 +3,8 @@ package io.halfmsg.broker.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.MessageRows;
 import io.halfmsg.testsupport.db.TestDatabase;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -55,34 +53,11 @@ class ForwardConfirmationTest {
   }
 
   private long insertCommitted() throws SQLException {
-    try (Connection c = db.connect();
-        PreparedStatement m =
-            c.prepareStatement(
-                "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
-                    + " state, check_count, next_check_at, version, created_at)"
-                    + " VALUES (?, 'g', 't', ?, 'utf8', 'COMMITTED', 0, '2030-01-01 00:00:00', 1,"
-                    + " '2026-01-01 00:00:00')",
-                PreparedStatement.RETURN_GENERATED_KEYS)) {
-      m.setString(1, UUID.randomUUID().toString());
-      m.setBytes(2, "x".getBytes());
-      m.executeUpdate();
-      try (ResultSet keys = m.getGeneratedKeys()) {
-        keys.next();
-        return keys.getLong(1);
-      }
-    }
+    return MessageRows.insert(
+        db, UUID.randomUUID().toString(), "COMMITTED", 1, "2030-01-01 00:00:00");
   }
 
   private String forwardedAt(long id) throws SQLException {
-    try (Connection c = db.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT DATE_FORMAT(forwarded_at, '%Y-%m-%d %H:%i:%s') FROM hm_message WHERE id = ?")) {
-      ps.setLong(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getString(1);
-      }
-    }
+    return MessageRows.column(db, id, "DATE_FORMAT(forwarded_at, '%Y-%m-%d %H:%i:%s')");
   }
 }

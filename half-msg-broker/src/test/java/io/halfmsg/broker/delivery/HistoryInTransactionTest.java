@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.MessageRows;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,22 +57,14 @@ class HistoryInTransactionTest {
   }
 
   private void insertDeadDelivery(String messageId, String group) throws SQLException {
+    MessageRows.insert(db, messageId, "FORWARDED", 0, "2030-01-01 00:00:00");
     try (Connection c = db.connect();
-        PreparedStatement m =
-            c.prepareStatement(
-                "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
-                    + " state, check_count, next_check_at, version, created_at)"
-                    + " VALUES (?, 'g', 't', ?, 'utf8', 'FORWARDED', 0, '2030-01-01 00:00:00', 0,"
-                    + " '2026-01-01 00:00:00')");
         PreparedStatement d =
             c.prepareStatement(
                 "INSERT INTO hm_delivery (message_id, consumer_group, topic, state, attempts,"
                     + " max_attempts, ack_timeout_ms, next_attempt_at, version, created_at)"
                     + " VALUES (?, ?, 't', 'DEAD', 16, 16, 30000, '2030-01-01 00:00:00', 0,"
                     + " '2026-01-01 00:00:00')")) {
-      m.setString(1, messageId);
-      m.setBytes(2, "x".getBytes());
-      m.executeUpdate();
       d.setString(1, messageId);
       d.setString(2, group);
       d.executeUpdate();

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.MessageRows;
 import io.halfmsg.testsupport.db.TestDatabase;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
@@ -59,32 +57,15 @@ class OperatorTransitionsTest {
     }
   }
 
+  private final java.util.Map<String, Long> ids = new java.util.HashMap<>();
+
   private String insert(String state) throws SQLException {
     String messageId = UUID.randomUUID().toString();
-    try (Connection c = db.connect();
-        PreparedStatement m =
-            c.prepareStatement(
-                "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
-                    + " state, check_count, next_check_at, version, created_at)"
-                    + " VALUES (?, 'g', 't', ?, 'utf8', ?, 0, '2000-01-01 00:00:00', 0,"
-                    + " '2000-01-01 00:00:00')")) {
-      m.setString(1, messageId);
-      m.setBytes(2, "x".getBytes());
-      m.setString(3, state);
-      m.executeUpdate();
-    }
+    ids.put(messageId, MessageRows.insert(db, messageId, state, 0, "2000-01-01 00:00:00"));
     return messageId;
   }
 
   private String stateOf(String messageId) throws SQLException {
-    try (Connection c = db.connect();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT state FROM hm_message WHERE message_id = ?")) {
-      ps.setString(1, messageId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getString(1);
-      }
-    }
+    return MessageRows.column(db, ids.get(messageId), "state");
   }
 }

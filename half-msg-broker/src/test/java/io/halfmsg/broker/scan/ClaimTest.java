@@ -3,6 +3,7 @@ package io.halfmsg.broker.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.MessageRows;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.time.MutableClock;
 import java.sql.Connection;
@@ -116,27 +117,11 @@ class ClaimTest {
   private long insertDue(String kind) throws SQLException {
     String messageId = UUID.randomUUID().toString();
     String state = kind.equals("DELIVERY") ? "FORWARDED" : kind;
+    long id = MessageRows.insert(db, messageId, state, 0, "2000-01-01 00:00:00");
+    if (!kind.equals("DELIVERY")) {
+      return id;
+    }
     try (Connection c = db.connect()) {
-      long id;
-      try (PreparedStatement m =
-          c.prepareStatement(
-              "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
-                  + " state, check_count, next_check_at, version, created_at)"
-                  + " VALUES (?, 'g', 't', ?, 'utf8', ?, 0, '2000-01-01 00:00:00', 0,"
-                  + " '2000-01-01 00:00:00')",
-              PreparedStatement.RETURN_GENERATED_KEYS)) {
-        m.setString(1, messageId);
-        m.setBytes(2, "x".getBytes());
-        m.setString(3, state);
-        m.executeUpdate();
-        try (ResultSet keys = m.getGeneratedKeys()) {
-          keys.next();
-          id = keys.getLong(1);
-        }
-      }
-      if (!kind.equals("DELIVERY")) {
-        return id;
-      }
       try (PreparedStatement d =
           c.prepareStatement(
               "INSERT INTO hm_delivery (message_id, consumer_group, topic, state, attempts,"

@@ -1,0 +1,56 @@
+package io.halfmsg.broker;
+
+import io.halfmsg.testsupport.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Message rows written and read straight in the database, for tests of single statements. */
+public final class MessageRows {
+
+  private MessageRows() {}
+
+  /**
+   * Inserts a message of producer group {@code g} and topic {@code t}, body {@code x}, created at
+   * the start of 2026; returns its primary key.
+   *
+   * @param nextCheckAt when it is next due, as DATETIME text (UTC)
+   */
+  public static long insert(
+      TestDatabase db, String messageId, String state, int version, String nextCheckAt)
+      throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement m =
+            c.prepareStatement(
+                "INSERT INTO hm_message (message_id, producer_group, topic, body, body_encoding,"
+                    + " state, check_count, next_check_at, version, created_at)"
+                    + " VALUES (?, 'g', 't', ?, 'utf8', ?, 0, ?, ?, '2026-01-01 00:00:00')",
+                PreparedStatement.RETURN_GENERATED_KEYS)) {
+      m.setString(1, messageId);
+      m.setBytes(2, "x".getBytes());
+      m.setString(3, state);
+      m.setString(4, nextCheckAt);
+      m.setInt(5, version);
+      m.executeUpdate();
+      try (ResultSet keys = m.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  /** One column of the message row {@code id}, as text. */
+  public static String column(TestDatabase db, long id, String column) throws SQLException {
+    // The column name comes from the tests themselves, never from input.
+    try (Connection c = db.connect();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT " + column + " FROM hm_message WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+}
