@@ -76,15 +76,32 @@ class DeliveryBatchSql {
    * the column has no index to mislead the optimizer.
    */
   int confirmForwarded(List<Long> ids, Instant forwardedAt, Instant retainUntil) {
-    List<Object> args = new ArrayList<>(ids.size() + 2);
+    return markForwarded("id", ids, forwardedAt, retainUntil);
+  }
+
+  /**
+   * {@link #confirmForwarded} for messages known by their {@code message_id} (unique), for acks: a
+   * message a group acked was stored in RocketMQ, even if the confirmation of its send has not been
+   * written yet.
+   */
+  int confirmForwardedByMessageId(
+      List<String> messageIds, Instant forwardedAt, Instant retainUntil) {
+    return markForwarded("message_id", messageIds, forwardedAt, retainUntil);
+  }
+
+  /** {@code key} is one of the two unique columns above, never input. */
+  private int markForwarded(String key, List<?> values, Instant forwardedAt, Instant retainUntil) {
+    List<Object> args = new ArrayList<>(values.size() + 2);
     args.add(ListSql.instantText(forwardedAt));
     args.add(ListSql.instantText(retainUntil));
-    args.addAll(ids);
+    args.addAll(values);
     return jdbc.update(
         "UPDATE hm_message SET state = 'FORWARDED', forwarded_at = ?, next_check_at = ?,"
             + " version = version + 1"
-            + " WHERE id IN ("
-            + ListSql.placeholders(ids.size())
+            + " WHERE "
+            + key
+            + " IN ("
+            + ListSql.placeholders(values.size())
             + ") AND forwarded_at IS NULL",
         args.toArray());
   }
@@ -93,26 +110,6 @@ class DeliveryBatchSql {
    * A late ack of a DEAD delivery counts too: the consumer did apply the message. The message_id
    * list lets the unique index narrow the rows before the pairs are matched.
    */
-  /**
-   * {@link #confirmForwarded} for messages known by id, for acks: a message a group acked was
-   * stored in RocketMQ, even if the confirmation of its send has not been written yet. By the
-   * unique {@code message_id}, once ({@code forwarded_at} still empty).
-   */
-  int confirmForwardedByMessageId(
-      List<String> messageIds, Instant forwardedAt, Instant retainUntil) {
-    List<Object> args = new ArrayList<>(messageIds.size() + 2);
-    args.add(ListSql.instantText(forwardedAt));
-    args.add(ListSql.instantText(retainUntil));
-    args.addAll(messageIds);
-    return jdbc.update(
-        "UPDATE hm_message SET state = 'FORWARDED', forwarded_at = ?, next_check_at = ?,"
-            + " version = version + 1"
-            + " WHERE message_id IN ("
-            + ListSql.placeholders(messageIds.size())
-            + ") AND forwarded_at IS NULL",
-        args.toArray());
-  }
-
   int ack(List<AckRequest> acks, Instant now) {
     List<Object> args = new ArrayList<>(acks.size() * 3 + 1);
     args.add(ListSql.instantText(now));

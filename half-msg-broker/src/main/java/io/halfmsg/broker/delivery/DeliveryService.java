@@ -52,9 +52,7 @@ public class DeliveryService {
     int n = sql.ack(acks, now);
     acked.increment(n);
     if (n > 0) {
-      // Before the ack's own time, so that the message's history shows FORWARDED before ACKED.
-      confirmations.confirmAcked(
-          acks.stream().map(AckRequest::messageId).distinct().toList(), now.minusNanos(1000));
+      confirmations.confirmAcked(acks.stream().map(AckRequest::messageId).toList(), now);
     }
     return n;
   }

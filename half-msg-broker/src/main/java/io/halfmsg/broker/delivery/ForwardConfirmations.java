@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -22,7 +23,11 @@ class ForwardConfirmations implements DisposableBean {
   private final Clock clock;
   private final NextLook nextLook;
   private final Batcher<Long> queue;
+  private final Batcher<Acked> acked;
   private final Counter forwarded;
+
+  /** A message a group acked, and when. */
+  private record Acked(String messageId, Instant at) {}
 
   ForwardConfirmations(DeliveryBatchSql sql, Clock clock, NextLook nextLook, MeterRegistry meters) {
     this.sql = sql;
@@ -33,6 +38,7 @@ class ForwardConfirmations implements DisposableBean {
             .description("Messages stored in RocketMQ and marked FORWARDED")
             .register(meters);
     this.queue = new Batcher<>("halfmsg-confirm", 50_000, 500, 1, this::write);
+    this.acked = new Batcher<>("halfmsg-confirm-acked", 50_000, 500, 1, this::writeAcked);
   }
 
   void confirm(long messageRowId) {
@@ -41,13 +47,13 @@ class ForwardConfirmations implements DisposableBean {
 
   /**
    * Marks acked messages FORWARDED that are still COMMITTED: the group got them from RocketMQ, so
-   * they were stored there, and the recovery scanner must not send them again. Rare: normally the
-   * send's confirmation comes first.
+   * they were stored there, and the recovery scanner must not send them again. Rare (normally the
+   * send's confirmation comes first), so it is queued off the ack's request and written for many
+   * acks at once; one that does not fit the queue only costs a send the consumers dedupe, as before
+   * acks settled anything.
    */
   void confirmAcked(List<String> messageIds, Instant ackedAt) {
-    forwarded.increment(
-        sql.confirmForwardedByMessageId(
-            messageIds, ackedAt, nextLook.after(MessageState.FORWARDED, ackedAt)));
+    acked.offerAll(messageIds.stream().map(id -> new Acked(id, ackedAt)).toList());
   }
 
   /** Confirms at once, for the recovery scanner. */
@@ -61,8 +67,21 @@ class ForwardConfirmations implements DisposableBean {
         sql.confirmForwarded(ids, now, nextLook.after(MessageState.FORWARDED, now)));
   }
 
+  private void writeAcked(List<Acked> batch) {
+    // Just before the earliest ack of the batch, so that every message's history shows FORWARDED
+    // before ACKED.
+    Instant forwardedAt =
+        batch.stream().map(Acked::at).min(Comparator.naturalOrder()).orElseThrow().minusNanos(1000);
+    forwarded.increment(
+        sql.confirmForwardedByMessageId(
+            batch.stream().map(Acked::messageId).distinct().toList(),
+            forwardedAt,
+            nextLook.after(MessageState.FORWARDED, clock.instant())));
+  }
+
   @Override
   public void destroy() {
     queue.close();
+    acked.close();
   }
 }

@@ -55,10 +55,8 @@ class ForwardRecoveryTest {
           .until(() -> "COMMITTED".equals(admin.get("/api/v1/messages/" + id).text("state")));
       // Visible, not silent: in health (the broker itself still takes prepares and commits, so its
       // own status stays UP) and in the log.
-      JsonNode health = admin.get("/actuator/health").json();
-      assertThat(health.path("status").asText()).isEqualTo("UP");
-      assertThat(health.path("components").path("rocketMq").path("status").asText())
-          .isEqualTo("UNREACHABLE");
+      assertThat(admin.get("/actuator/health").text("status")).isEqualTo("UP");
+      assertThat(rocketMqHealth(admin)).isEqualTo("UNREACHABLE");
       assertThat(log.getOut()).contains("RocketMQ sends are failing since");
 
       try (EmbeddedRocketMq mq =
@@ -68,15 +66,7 @@ class ForwardRecoveryTest {
         await()
             .atMost(PATIENCE)
             .until(() -> "FORWARDED".equals(admin.get("/api/v1/messages/" + id).text("state")));
-        assertThat(
-                admin
-                    .get("/actuator/health")
-                    .json()
-                    .path("components")
-                    .path("rocketMq")
-                    .path("status")
-                    .asText())
-            .isEqualTo("UP");
+        assertThat(rocketMqHealth(admin)).isEqualTo("UP");
       }
     }
   }
@@ -141,17 +131,7 @@ class ForwardRecoveryTest {
         assertThat(producer.commit(id).status()).isEqualTo(200);
         await("the fast path fails: no route for the topic")
             .atMost(Duration.ofSeconds(10))
-            .until(
-                () ->
-                    "UNREACHABLE"
-                        .equals(
-                            admin
-                                .get("/actuator/health")
-                                .json()
-                                .path("components")
-                                .path("rocketMq")
-                                .path("status")
-                                .asText()));
+            .until(() -> "UNREACHABLE".equals(rocketMqHealth(admin)));
 
         try (PlainConsumer consumer = start(mq, "late_topic")) {
           await("forwarded well before forward-retry-after (10 s)")
@@ -186,6 +166,12 @@ class ForwardRecoveryTest {
             .until(() -> "FORWARDED".equals(admin.get("/api/v1/messages/" + id).text("state")));
       }
     }
+  }
+
+  /** The rocketMq component's status in the broker's health. */
+  private static String rocketMqHealth(BrokerClient client) {
+    JsonNode health = client.get("/actuator/health").json();
+    return health.path("components").path("rocketMq").path("status").asText();
   }
 
   private static PlainConsumer start(EmbeddedRocketMq mq, String topic) throws Exception {
