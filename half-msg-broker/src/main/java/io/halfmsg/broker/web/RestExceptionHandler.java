@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -37,9 +38,12 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
     return respond(e.problem(), e.getMessage(), e.extensions());
   }
 
+  // RecoverableDataAccessException is how a connection lost mid-statement arrives (the database
+  // restarted, a proxy cut it): like the others, the request may simply be retried.
   @ExceptionHandler({
     DataAccessResourceFailureException.class,
     TransientDataAccessException.class,
+    RecoverableDataAccessException.class,
     QueryTimeoutException.class
   })
   ResponseEntity<ProblemDetail> handleStoreUnavailable(Exception e) {
