@@ -1,5 +1,6 @@
 package io.halfmsg.benchmarks;
 
+import io.halfmsg.rocketmq.embedded.RocketMqMain;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

@@ -3,6 +3,7 @@ package io.halfmsg.demo.order;
 import java.net.URI;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -24,17 +25,29 @@ class OrderController {
   /** Request header of the demo scenario: lose this order's commit call (see LostCommitSender). */
   static final String LOSE_COMMIT_HEADER = "X-Demo-Lose-Commit";
 
+  /**
+   * Request header of the chaos test: order-service dies right after this order's local commit,
+   * before its commit call (see CrashAfterCommit).
+   */
+  static final String CRASH_AFTER_COMMIT_HEADER = "X-Demo-Crash-After-Commit";
+
   private static final String PROBLEMS = "https://halfmsg.io/problems/demo/";
   private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
 
   private final OrderPlacement placement;
   private final OrderRepository orders;
   private final LostCommitSender lostCommits;
+  private final boolean crashesAllowed;
 
-  OrderController(OrderPlacement placement, OrderRepository orders, LostCommitSender lostCommits) {
+  OrderController(
+      OrderPlacement placement,
+      OrderRepository orders,
+      LostCommitSender lostCommits,
+      @Value("${demo.order.allow-crashes:false}") boolean crashesAllowed) {
     this.placement = placement;
     this.orders = orders;
     this.lostCommits = lostCommits;
+    this.crashesAllowed = crashesAllowed;
   }
 
   record PlaceOrder(String orderNo, String product, Integer quantity) {}
@@ -42,7 +55,9 @@ class OrderController {
   @PostMapping
   ResponseEntity<Order> place(
       @RequestBody PlaceOrder request,
-      @RequestHeader(name = LOSE_COMMIT_HEADER, defaultValue = "false") boolean loseCommit) {
+      @RequestHeader(name = LOSE_COMMIT_HEADER, defaultValue = "false") boolean loseCommit,
+      @RequestHeader(name = CRASH_AFTER_COMMIT_HEADER, defaultValue = "false")
+          boolean crashAfterCommit) {
     String orderNo =
         request.orderNo() == null
             ? "o-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
@@ -53,8 +68,12 @@ class OrderController {
         "product must match " + NAME.pattern());
     require(request.quantity() != null && request.quantity() > 0, "quantity must be positive");
     require(!loseCommit || lostCommits.allowed(), LOSE_COMMIT_HEADER + " is not enabled here");
+    require(
+        !crashAfterCommit || crashesAllowed, CRASH_AFTER_COMMIT_HEADER + " is not enabled here");
     try {
-      Order order = placement.place(orderNo, request.product(), request.quantity(), loseCommit);
+      Order order =
+          placement.place(
+              orderNo, request.product(), request.quantity(), loseCommit, crashAfterCommit);
       return ResponseEntity.created(URI.create("/orders/" + orderNo)).body(order);
     } catch (DuplicateKeyException e) {
       // Also thrown by the barrier insert when a check-back already rolled the message back (a

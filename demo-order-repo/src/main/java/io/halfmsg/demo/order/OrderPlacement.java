@@ -1,5 +1,6 @@
 package io.halfmsg.demo.order;
 
+import io.halfmsg.demo.faults.CrashAfterCommit;
 import io.halfmsg.producer.spring.HalfmsgTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -30,12 +31,18 @@ class OrderPlacement {
    *
    * @param loseCommit send the message so that its commit call never reaches the broker (a process
    *     that dies right after its local commit): the broker's check-back must resolve it
+   * @param crashAfterCommit halt this process right after the local commit, before the commit call
+   *     (the chaos test): the broker's check-back must resolve it once the service is back
    * @throws OrderRefusedException after the message was prepared: the transaction rolls back, and
    *     so does the message
    * @throws org.springframework.dao.DuplicateKeyException if the order number is taken
    */
   @Transactional
-  Order place(String orderNo, String product, int quantity, boolean loseCommit) {
+  Order place(
+      String orderNo, String product, int quantity, boolean loseCommit, boolean crashAfterCommit) {
+    if (crashAfterCommit) {
+      CrashAfterCommit.register("order " + orderNo);
+    }
     Deduction deduction = new Deduction(orderNo, product, quantity);
     String messageId =
         loseCommit

@@ -2,6 +2,8 @@ package io.halfmsg.demo.repo;
 
 import io.halfmsg.consumer.ReceivedMessage;
 import io.halfmsg.consumer.spring.HalfmsgListener;
+import io.halfmsg.demo.faults.CrashAfterCommit;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,13 +15,25 @@ import org.springframework.stereotype.Component;
 class DeductionListener {
 
   private final StockRepository stock;
+  private final String crashPrefix;
 
-  DeductionListener(StockRepository stock) {
+  /**
+   * @param crashPrefix for the chaos test only: halt this process right after applying an order
+   *     whose number starts with it, before the ack (see CrashAfterCommit); empty (the default)
+   *     never does
+   */
+  DeductionListener(
+      StockRepository stock, @Value("${demo.repo.crash-after-commit-prefix:}") String crashPrefix) {
     this.stock = stock;
+    this.crashPrefix = crashPrefix;
   }
 
   @HalfmsgListener(topic = "repo_deduction", consumerGroup = "repo-service")
   void onDeduction(Deduction deduction, ReceivedMessage message) {
     stock.deduct(message.messageId(), deduction);
+    if (!crashPrefix.isEmpty() && deduction.orderNo().startsWith(crashPrefix)) {
+      // Only on the first application: a redelivery is a duplicate and never reaches this method.
+      CrashAfterCommit.register("deduction of order " + deduction.orderNo());
+    }
   }
 }
