@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -136,19 +138,18 @@ final class ChaosStack implements AutoCloseable {
             s.brokerJar().toString(),
             "--server.port=" + port,
             "--spring.datasource.url=" + db.url(BROKER_DB),
-            "--spring.datasource.username=root",
-            "--spring.datasource.password=",
             "--halfmsg.rocketmq.namesrv-addr=" + namesrv,
-            "--halfmsg.auth.producer-tokens=" + producerToken,
-            "--halfmsg.auth.consumer-tokens=" + consumerToken,
-            "--halfmsg.auth.admin-tokens=" + adminToken,
-            "--halfmsg.check-back.default-secret=" + checkBackSecret,
             // Shortened so that a bounded run quiesces in a minute, not in hours.
             "--halfmsg.check-back.first-check-after=2s",
             "--halfmsg.check-back.backoff=1s,2s,4s,8s,15s",
             "--halfmsg.check-back.request-timeout=2s",
             "--halfmsg.delivery.max-backoff=10s"));
-    return service(s, name, command, "http://127.0.0.1:" + port);
+    Map<String, String> env = database();
+    env.put("HALFMSG_AUTH_PRODUCER_TOKENS", producerToken);
+    env.put("HALFMSG_AUTH_CONSUMER_TOKENS", consumerToken);
+    env.put("HALFMSG_AUTH_ADMIN_TOKENS", adminToken);
+    env.put("HALFMSG_CHECK_BACK_DEFAULT_SECRET", checkBackSecret);
+    return service(s, name, command, env, "http://127.0.0.1:" + port);
   }
 
   private ChildService orderService(ChaosSettings s, int port) {
@@ -160,12 +161,13 @@ final class ChaosStack implements AutoCloseable {
             "--server.port=" + port,
             "--spring.datasource.url=" + db.url(ORDER_DB),
             "--halfmsg.producer.broker-urls=" + String.join(",", brokerUrls),
-            "--halfmsg.producer.token=" + producerToken,
-            "--halfmsg.producer.check-back.secret=" + checkBackSecret,
             "--halfmsg.producer.check-back.host=127.0.0.1",
             "--demo.order.allow-lost-commits=true",
             "--demo.order.allow-crashes=true"));
-    return service(s, "order-service", command, "http://127.0.0.1:" + port);
+    Map<String, String> env = database();
+    env.put("HALFMSG_PRODUCER_TOKEN", producerToken);
+    env.put("HALFMSG_CHECK_BACK_SECRET", checkBackSecret);
+    return service(s, "order-service", command, env, "http://127.0.0.1:" + port);
   }
 
   private ChildService repoService(ChaosSettings s, int port, String namesrv) {
@@ -178,16 +180,31 @@ final class ChaosStack implements AutoCloseable {
             "--server.port=" + port,
             "--spring.datasource.url=" + db.url(REPO_DB),
             "--halfmsg.consumer.broker-urls=" + String.join(",", brokerUrls),
-            "--halfmsg.consumer.token=" + consumerToken,
             "--halfmsg.consumer.namesrv-addr=" + namesrv,
             "--halfmsg.consumer.ack-timeout=5s",
             "--demo.repo.crash-after-commit-prefix=" + CONSUMER_CRASH_PREFIX));
-    return service(s, "repo-service", command, "http://127.0.0.1:" + port);
+    Map<String, String> env = database();
+    env.put("HALFMSG_CONSUMER_TOKEN", consumerToken);
+    return service(s, "repo-service", command, env, "http://127.0.0.1:" + port);
   }
 
-  private ChildService service(ChaosSettings s, String name, List<String> command, String url) {
+  /** The database account, through the environment as Spring Boot reads it. */
+  private Map<String, String> database() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SPRING_DATASOURCE_USERNAME", OwnDatabase.USER);
+    env.put("SPRING_DATASOURCE_PASSWORD", db.password());
+    return env;
+  }
+
+  /** Every secret of the run: no log and no API answer may contain one. */
+  List<String> secrets() {
+    return List.of(producerToken, consumerToken, adminToken, checkBackSecret, db.password());
+  }
+
+  private ChildService service(
+      ChaosSettings s, String name, List<String> command, Map<String, String> env, String url) {
     ChildService service =
-        new ChildService(name, command, s.outputDir().resolve(name + ".log"), () -> isUp(url));
+        new ChildService(name, command, env, s.outputDir().resolve(name + ".log"), () -> isUp(url));
     all.add(service);
     return service;
   }
@@ -209,6 +226,17 @@ final class ChaosStack implements AutoCloseable {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(1))
           .build();
+
+  /** A GET with a bearer token; the body whatever the status. */
+  static String get(String url, String token) throws IOException, InterruptedException {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
 
   static boolean isUp(String url) {
     try {

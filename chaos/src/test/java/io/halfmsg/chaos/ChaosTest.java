@@ -53,6 +53,7 @@ class ChaosTest {
       try (Connection c = stack.db.connect()) {
         List<Check> checks = new ArrayList<>(new Invariants(c).all(traffic, STOCK));
         checks.add(Invariants.noUnexpectedBrokerErrors(List.of(stack.brokerA, stack.brokerB)));
+        checks.add(Invariants.noSecretsShown(stack, aCheckedBackMessage(c)));
         String report =
             ChaosReport.render(
                 settings,
@@ -72,6 +73,18 @@ class ChaosTest {
             .as("guarantees (see report.md)")
             .allSatisfy(check -> assertThat(check.violations()).as(check.guarantee()).isZero());
       }
+    }
+  }
+
+  /** A message with check-back history, whose page shows the most. */
+  private static String aCheckedBackMessage(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT message_id FROM "
+                    + ChaosStack.BROKER_DB
+                    + ".hm_message_event WHERE event = 'CHECK_BACK' LIMIT 1")) {
+      return rs.next() ? rs.getString(1) : "none";
     }
   }
 

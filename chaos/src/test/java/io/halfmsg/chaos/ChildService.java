@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -20,6 +21,7 @@ final class ChildService implements AutoCloseable {
 
   private final String name;
   private final List<String> command;
+  private final Map<String, String> environment;
   private final Path log;
   private final BooleanSupplier ready;
   private final Thread hook;
@@ -30,8 +32,22 @@ final class ChildService implements AutoCloseable {
    * @param ready true once the process serves (polled after each start)
    */
   ChildService(String name, List<String> command, Path log, BooleanSupplier ready) {
+    this(name, command, Map.of(), log, ready);
+  }
+
+  /**
+   * @param environment added to the process's environment: where secrets go, as in production,
+   *     rather than on a command line every user of the machine can read
+   */
+  ChildService(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path log,
+      BooleanSupplier ready) {
     this.name = name;
     this.command = List.copyOf(command);
+    this.environment = Map.copyOf(environment);
     this.log = log;
     this.ready = ready;
     this.hook = new Thread(this::kill, "chaos-kill-" + name);
@@ -62,8 +78,10 @@ final class ChildService implements AutoCloseable {
           "==== chaos: start " + (starts + 1) + " of " + name + "\n",
           java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
       process =
-          new ProcessBuilder(command)
+          builder
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               // A pipe nobody writes: RocketMqMain stops when it closes, i.e. when this JVM dies.

@@ -129,6 +129,49 @@ final class Invariants {
         "the brokers answered no 500 (a lost database is a 503 to retry)", count, examples);
   }
 
+  /**
+   * No secret of the run — tokens, the check-back secret, the database password — appears in any
+   * process's log of the whole run, nor in what the brokers' admin API and actuator answer.
+   */
+  static Check noSecretsShown(ChaosStack stack, String aMessageId)
+      throws IOException, InterruptedException {
+    List<String> places = new ArrayList<>();
+    for (ChildService service : stack.services()) {
+      places.add(service.name() + " log");
+    }
+    List<String> texts = new ArrayList<>();
+    for (ChildService service : stack.services()) {
+      texts.add(Files.readString(service.log(), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    for (String broker : stack.brokerUrls) {
+      for (String path :
+          List.of(
+              "/api/v1/messages?limit=100",
+              "/api/v1/messages/" + aMessageId,
+              "/api/v1/stats",
+              "/api/v1/subscriptions",
+              "/actuator/health",
+              "/actuator/info",
+              "/actuator/metrics")) {
+        places.add("GET " + broker + path);
+        texts.add(ChaosStack.get(broker + path, stack.adminToken));
+      }
+    }
+    List<String> examples = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      for (int k = 0; k < stack.secrets().size(); k++) {
+        if (texts.get(i).contains(stack.secrets().get(k))) {
+          // Say which secret by its position, never by its value.
+          examples.add("secret #" + (k + 1) + " in " + places.get(i));
+        }
+      }
+    }
+    return new Check(
+        "no secret (tokens, check-back secret, database password) in any log or API answer",
+        examples.size(),
+        examples.subList(0, Math.min(EXAMPLES, examples.size())));
+  }
+
   private Check query(String guarantee, String sql, Object... params) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {

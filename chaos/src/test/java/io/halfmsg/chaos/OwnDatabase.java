@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class OwnDatabase implements AutoCloseable {
 
+  /** The account the services use; its password is one of the secrets no log may show. */
+  static final String USER = "halfmsg";
+
+  private final String password = "chaos-db-" + java.util.UUID.randomUUID();
   private final int port;
   private final ChildService server;
 
@@ -85,14 +89,21 @@ final class OwnDatabase implements AutoCloseable {
     return DriverManager.getConnection(url(""), "root", "");
   }
 
+  /** The databases, and the services' account with every right on them. */
   void createDatabases(String... names) throws SQLException {
     try (Connection c = connect();
         var s = c.createStatement()) {
+      // Names and the password are this test's own values, never input; DDL takes no parameters.
+      s.execute("CREATE USER '" + USER + "'@'127.0.0.1' IDENTIFIED BY '" + password + "'");
       for (String name : names) {
-        // Names are the test's constants, never input.
         s.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        s.execute("GRANT ALL ON " + name + ".* TO '" + USER + "'@'127.0.0.1'");
       }
     }
+  }
+
+  String password() {
+    return password;
   }
 
   /** Debian puts the server in /usr/sbin, which is not on every user's PATH. */
