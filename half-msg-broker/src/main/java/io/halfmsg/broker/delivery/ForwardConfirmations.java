@@ -14,7 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Marks messages FORWARDED once RocketMQ stored them, many per statement. A confirmation lost in a
- * crash only means the recovery scanner sends the message once more; consumers dedupe.
+ * crash only means the recovery scanner sends the message once more; consumers dedupe. One that
+ * finds the queue full or closed (shutting down) is written at once on the caller's thread: slower
+ * for that caller, but never a needless second send.
  */
 @Component
 class ForwardConfirmations implements DisposableBean {
@@ -42,18 +44,22 @@ class ForwardConfirmations implements DisposableBean {
   }
 
   void confirm(long messageRowId) {
-    queue.offer(messageRowId);
+    if (!queue.offer(messageRowId)) {
+      write(List.of(messageRowId));
+    }
   }
 
   /**
    * Marks acked messages FORWARDED that are still COMMITTED: the group got them from RocketMQ, so
    * they were stored there, and the recovery scanner must not send them again. Rare (normally the
    * send's confirmation comes first), so it is queued off the ack's request and written for many
-   * acks at once; one that does not fit the queue only costs a send the consumers dedupe, as before
-   * acks settled anything.
+   * acks at once; when the queue cannot take them, they are written at once.
    */
   void confirmAcked(List<String> messageIds, Instant ackedAt) {
-    acked.offerAll(messageIds.stream().map(id -> new Acked(id, ackedAt)).toList());
+    List<Acked> batch = messageIds.stream().map(id -> new Acked(id, ackedAt)).toList();
+    if (!acked.offerAll(batch)) {
+      writeAcked(batch);
+    }
   }
 
   /** Confirms at once, for the recovery scanner. */

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,6 +34,7 @@ class ForwardConfirmationTest {
   static final Instant SECOND = Instant.parse("2026-01-01T00:00:05Z");
 
   @Autowired DeliveryBatchSql sql;
+  @Autowired ForwardConfirmations confirmations;
 
   @Test
   void aSecondConfirmationChangesNothing() throws SQLException {
@@ -50,6 +52,26 @@ class ForwardConfirmationTest {
     sql.confirmForwarded(List.of(forwarded), FIRST, FIRST.plusSeconds(60));
 
     assertThat(sql.dueSooner(List.of(committed, forwarded), FIRST.plusSeconds(1))).isEqualTo(1);
+  }
+
+  /**
+   * A confirmation that finds the queue closed (RocketMQ's callback arriving while the broker shuts
+   * down) or full is written at once, not dropped: a dropped one meant a second send after the
+   * lease.
+   */
+  @Test
+  @DirtiesContext(methodMode = DirtiesContext.MethodMode.AFTER_METHOD)
+  void aConfirmationTheQueueCannotTakeIsWrittenAtOnce() throws SQLException {
+    long id = insertCommitted();
+    String messageId = MessageRows.column(db, id, "message_id");
+    long acked = insertCommitted();
+    confirmations.destroy();
+
+    confirmations.confirm(id);
+    confirmations.confirmAcked(List.of(MessageRows.column(db, acked, "message_id")), SECOND);
+
+    assertThat(MessageRows.column(db, id, "state")).as(messageId).isEqualTo("FORWARDED");
+    assertThat(MessageRows.column(db, acked, "state")).isEqualTo("FORWARDED");
   }
 
   private long insertCommitted() throws SQLException {
