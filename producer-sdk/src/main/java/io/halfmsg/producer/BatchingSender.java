@@ -209,10 +209,15 @@ final class BatchingSender<I> implements AutoCloseable {
         retryAfter != null && retryAfter.compareTo(p.backoff) > 0 ? retryAfter : p.backoff;
     // Jitter, so that the callers of one failed batch do not come back as one batch again.
     delay = delay.plusMillis(ThreadLocalRandom.current().nextLong(delay.toMillis() / 4 + 1));
-    boolean timeLeft = System.nanoTime() + delay.toNanos() - p.deadline < 0;
-    if (!running || p.attempts >= retries.maxAttempts() || !timeLeft) {
+    long timeLeft = p.deadline - System.nanoTime();
+    if (!running || p.attempts >= retries.maxAttempts() || timeLeft <= 0) {
       finish(p, last);
       return;
+    }
+    // A backoff that would end past the deadline is cut to it: the item is tried once more at its
+    // deadline, not given up a whole backoff (up to maxBackoff) before it.
+    if (delay.toNanos() > timeLeft) {
+      delay = Duration.ofNanos(timeLeft);
     }
     Duration next = p.backoff.multipliedBy(2);
     p.backoff = next.compareTo(retries.maxBackoff()) > 0 ? retries.maxBackoff() : next;

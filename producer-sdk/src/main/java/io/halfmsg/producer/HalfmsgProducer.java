@@ -487,7 +487,8 @@ public final class HalfmsgProducer implements AutoCloseable {
 
     /**
      * How long a commit or rollback that no broker answered is retried in the background, with
-     * backoff from 0.5 s to 30 s; default 5 min. Afterwards check-back decides.
+     * backoff from 0.5 s to 30 s, the last time at this timeout; default 5 min. Afterwards
+     * check-back decides.
      */
     public Builder endTransactionRetryTimeout(Duration timeout) {
       this.endTransactionRetryTimeout = Objects.requireNonNull(timeout, "timeout");

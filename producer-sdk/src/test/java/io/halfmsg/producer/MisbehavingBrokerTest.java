@@ -205,6 +205,38 @@ class MisbehavingBrokerTest {
     assertThat(counter("halfmsg.producer.rollbacks")).isEqualTo(1);
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = Fault.class,
+      names = {"SLOW", "SERVER_ERROR", "UNAVAILABLE", "GARBAGE", "TRUNCATED", "RESET"})
+  void aCommitThatNeverArrivesIsRetriedForTheWholeRetryTimeoutThenLeftToCheckBack(
+      Fault fault, CapturedOutput output) {
+    broker.always(Endpoint.DECISIONS, fault);
+    Duration retryTimeout = Duration.ofSeconds(3);
+    HalfmsgProducer producer =
+        producer(builder(broker.url()).endTransactionRetryTimeout(retryTimeout));
+
+    SendResult r = producer.sendInTransaction(order("o-6"), msg -> TransactionState.COMMIT);
+
+    await("still being retried")
+        .during(retryTimeout.minusMillis(500))
+        .atMost(retryTimeout)
+        .until(() -> !r.confirmation().toCompletableFuture().isDone());
+    assertThat(confirmed(r)).as("left to check-back").isEqualTo(MessageState.PREPARED);
+    assertThat(broker.calls(Endpoint.DECISIONS))
+        .as("retried with backoff, the last time at the retry timeout")
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(c -> assertThat(c.messageIds()).containsExactly(r.messageId()));
+    assertThat(counter("halfmsg.producer.failures", "operation", "commit")).isEqualTo(1);
+    assertThat(output)
+        .contains("Giving up COMMIT of message " + r.messageId() + " after PT3S")
+        .contains(broker.url() + "/api/v1/decisions")
+        .contains("the broker's check-back will decide it");
+    if (!fault.acted()) {
+      assertThat(broker.state(r.messageId())).isEqualTo("PREPARED");
+    }
+  }
+
   // --- check-back endpoint registration ---
 
   @ParameterizedTest
