@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends acks to the broker from one background thread, many per request: a batch goes out when it
  * is full or when its first ack has waited {@code maxDelay}. A batch that fails with a network
- * error or a 5xx is retried with backoff (and on the next broker URL) until it goes through; acks
- * are idempotent, so a batch that went through but whose answer was lost does no harm.
+ * error, a 5xx or an answer that cannot be read is retried with backoff (and on the next broker
+ * URL) until it goes through, with a warning when such failures begin; acks are idempotent, so a
+ * batch that went through but whose answer was lost does no harm.
  *
  * <p>Nothing here is needed for correctness, only for speed: an ack that is never sent (queue full,
  * broker refusing it, process killed) makes the broker redeliver after the ack timeout, and the
@@ -42,6 +43,8 @@ final class AckSender implements Acks {
   private volatile long closeDeadlineNanos;
   private volatile boolean closed;
   private Thread thread;
+  // Read and written by the sending thread only.
+  private boolean failing;
 
   AckSender(
       BrokerApi broker,
@@ -183,16 +186,19 @@ final class AckSender implements Acks {
       BrokerHttp.Answer answer = broker.ack(acks);
       if (answer.ok()) {
         sent.addAndGet(batch.size());
+        if (failing) {
+          failing = false;
+          log.info("Acks of group {} reach the broker again", consumerGroup);
+        }
         return;
       }
       if (!answer.retryable()) {
         dropped.addAndGet(batch.size());
         log.error(
-            "The broker refused {} acks of group {}: HTTP {} {}; they will be redelivered",
+            "The broker refused {} acks of group {}: {}; they will be redelivered",
             batch.size(),
             consumerGroup,
-            answer.status(),
-            answer.body());
+            answer.describe());
         return;
       }
       if (closed && System.nanoTime() - closeDeadlineNanos > 0) {
@@ -201,10 +207,19 @@ final class AckSender implements Acks {
             "Gave up sending {} acks of group {} at close ({}); they will be redelivered",
             batch.size(),
             consumerGroup,
-            describe(answer));
+            answer.describe());
         return;
       }
-      log.debug("Acks of group {} failed ({}); retrying", consumerGroup, describe(answer));
+      if (!failing) {
+        // Once per outage, not per retry: the broker may be away for minutes.
+        failing = true;
+        log.warn(
+            "Acks of group {} failed ({}); retrying with backoff until the broker takes them",
+            consumerGroup,
+            answer.describe());
+      } else {
+        log.debug("Acks of group {} failed ({}); retrying", consumerGroup, answer.describe());
+      }
       pause(backoff);
       backoff = backoff.multipliedBy(2);
       if (backoff.compareTo(MAX_BACKOFF) > 0) {
@@ -220,11 +235,5 @@ final class AckSender implements Acks {
     } else {
       closing.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
     }
-  }
-
-  private static String describe(BrokerHttp.Answer answer) {
-    return answer.status() == 0
-        ? answer.url() + ": " + answer.body()
-        : answer.url() + ": HTTP " + answer.status();
   }
 }

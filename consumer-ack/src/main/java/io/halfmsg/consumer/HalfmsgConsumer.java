@@ -196,7 +196,8 @@ public final class HalfmsgConsumer implements AutoCloseable {
    *
    * @return this consumer
    * @throws IllegalStateException if the dedupe table is missing, the broker refuses the
-   *     subscription or cannot be reached, or RocketMQ cannot be started; nothing keeps running
+   *     subscription, cannot be reached or gives no usable answer (each broker URL is tried once),
+   *     or RocketMQ cannot be started; nothing keeps running
    */
   public synchronized HalfmsgConsumer start() {
     if (started) {

@@ -54,7 +54,9 @@ final class SubscriptionRegistration {
   /**
    * Registers the subscription.
    *
-   * @throws IllegalStateException if no broker is reachable or the broker refuses it
+   * @throws IllegalStateException if no broker gives a usable answer (none reachable, an answer cut
+   *     short or unreadable) or the broker refuses it; not retried, so that a consumer that cannot
+   *     register does not start consuming
    */
   void register() {
     BrokerHttp.Answer answer = broker.subscribe(group, request);
@@ -67,9 +69,8 @@ final class SubscriptionRegistration {
             + group
             + " to "
             + request.topics()
-            + (answer.status() == 0
-                ? ": no broker reachable (" + answer.url() + ": " + answer.body() + ")"
-                : ": " + answer.url() + " answered HTTP " + answer.status() + " " + answer.body()));
+            + ": "
+            + answer.describe());
   }
 
   /**

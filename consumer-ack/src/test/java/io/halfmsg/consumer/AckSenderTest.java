@@ -57,7 +57,10 @@ class AckSenderTest {
             requests.add(
                 new Request(exchange.getRequestHeaders().getFirst("Authorization"), ids, groups));
           }
-          byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+          // The broker's answer: an ack is sent only once an answer like it came back.
+          byte[] answer =
+              ("{\"received\":" + body.size() + ",\"acked\":" + body.size() + "}")
+                  .getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           exchange.sendResponseHeaders(code, answer.length);
           exchange.getResponseBody().write(answer);

@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * previous ones were under way (up to {@code maxBatch}). Nothing waits on purpose, so a lone item
  * goes out at once, and under load one request carries many.
  *
- * <p>Retries live here too, per item: an item the broker did not write (network error, 5xx, 429, or
- * a 503 for that item alone) is queued again after a backoff until its {@link Retries} are spent;
- * an answer with {@code Retry-After} holds back every sender for that long, so an overloaded broker
- * is given the pause it asked for. Memory is bounded: the queue has a capacity, and retries count
- * against it.
+ * <p>Retries live here too, per item: an item the broker did not write (network error, 5xx, 429, an
+ * answer that could not be read, or a 503 for that item alone) is queued again after a backoff
+ * until its {@link Retries} are spent; an answer with {@code Retry-After} holds back every sender
+ * for that long, so an overloaded broker is given the pause it asked for. Memory is bounded: the
+ * queue has a capacity, and retries count against it.
  */
 final class BatchingSender<I> implements AutoCloseable {
 
@@ -180,11 +180,7 @@ final class BatchingSender<I> implements AutoCloseable {
       }
       for (Pending p : batch) {
         BatchItemResult r =
-            failure(
-                p,
-                a.status(),
-                a.status() == 0 ? a.describe() : a.body(),
-                Json.field(a.body(), "type"));
+            failure(p, a.status(), BrokerApi.detail(a), Json.field(a.body(), "type"));
         if (a.retryable()) {
           retryOrFinish(p, r, a.retryAfter());
         } else {
@@ -213,10 +209,15 @@ final class BatchingSender<I> implements AutoCloseable {
         retryAfter != null && retryAfter.compareTo(p.backoff) > 0 ? retryAfter : p.backoff;
     // Jitter, so that the callers of one failed batch do not come back as one batch again.
     delay = delay.plusMillis(ThreadLocalRandom.current().nextLong(delay.toMillis() / 4 + 1));
-    boolean timeLeft = System.nanoTime() + delay.toNanos() - p.deadline < 0;
-    if (!running || p.attempts >= retries.maxAttempts() || !timeLeft) {
+    long timeLeft = p.deadline - System.nanoTime();
+    if (!running || p.attempts >= retries.maxAttempts() || timeLeft <= 0) {
       finish(p, last);
       return;
+    }
+    // A backoff that would end past the deadline is cut to it: the item is tried once more at its
+    // deadline, not given up a whole backoff (up to maxBackoff) before it.
+    if (delay.toNanos() > timeLeft) {
+      delay = Duration.ofNanos(timeLeft);
     }
     Duration next = p.backoff.multipliedBy(2);
     p.backoff = next.compareTo(retries.maxBackoff()) > 0 ? retries.maxBackoff() : next;

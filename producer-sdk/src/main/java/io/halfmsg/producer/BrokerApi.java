@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,12 +41,17 @@ final class BrokerApi {
     if (singleCallsNow()) {
       return BatchingSender.Outcome.of(messages.stream().map(this::prepareOne).toList());
     }
+    List<String> ids = messages.stream().map(PrepareMessageRequest::messageId).toList();
     BrokerHttp.Answer answer =
-        http.send("POST", PREPARE_BATCH, Json.write(new PrepareBatchRequest(messages)));
+        http.send(
+            "POST",
+            PREPARE_BATCH,
+            Json.write(new PrepareBatchRequest(messages)),
+            body -> results(body, ids) != null);
     if (predatesBatches(answer)) {
       return prepareBatch(messages);
     }
-    return outcome(answer, messages.size());
+    return outcome(answer, ids);
   }
 
   /** Commits and rolls back many messages in one request. */
@@ -55,12 +59,17 @@ final class BrokerApi {
     if (singleCallsNow()) {
       return BatchingSender.Outcome.of(decisions.stream().map(this::decideOne).toList());
     }
+    List<String> ids = decisions.stream().map(DecisionRequest::messageId).toList();
     BrokerHttp.Answer answer =
-        http.send("POST", DECISIONS, Json.write(new DecisionBatchRequest(decisions)));
+        http.send(
+            "POST",
+            DECISIONS,
+            Json.write(new DecisionBatchRequest(decisions)),
+            body -> results(body, ids) != null);
     if (predatesBatches(answer)) {
       return decide(decisions);
     }
-    return outcome(answer, decisions.size());
+    return outcome(answer, ids);
   }
 
   private boolean singleCallsNow() {
@@ -77,7 +86,12 @@ final class BrokerApi {
   }
 
   private BatchItemResult prepareOne(PrepareMessageRequest message) {
-    BrokerHttp.Answer answer = http.send("POST", "/api/v1/messages", Json.write(message));
+    BrokerHttp.Answer answer =
+        http.send(
+            "POST",
+            "/api/v1/messages",
+            Json.write(message),
+            body -> state(body, message.messageId()) != null);
     return itemResult(message.messageId(), answer, MessageState.PREPARED);
   }
 
@@ -87,7 +101,8 @@ final class BrokerApi {
         http.send(
             "POST",
             "/api/v1/messages/" + decision.messageId() + (commit ? "/commit" : "/rollback"),
-            null);
+            null,
+            body -> state(body, decision.messageId()) != null);
     return itemResult(
         decision.messageId(), answer, commit ? MessageState.COMMITTED : MessageState.ROLLED_BACK);
   }
@@ -96,47 +111,90 @@ final class BrokerApi {
   private static BatchItemResult itemResult(
       String messageId, BrokerHttp.Answer answer, MessageState okState) {
     if (answer.ok()) {
-      MessageState state = null;
-      try {
-        MessageStateResponse r = Json.MAPPER.readValue(answer.body(), MessageStateResponse.class);
-        state = r.state();
-      } catch (IOException e) {
-        // The state the call implies is good enough.
-      }
+      // A state this SDK does not know yet (a newer broker's) reads as null.
+      MessageState state = state(answer.body(), messageId).state();
       return BatchItemResult.ok(messageId, answer.status(), state != null ? state : okState);
     }
     return new BatchItemResult(
-        messageId,
-        answer.status(),
-        null,
-        Json.field(answer.body(), "type"),
-        answer.status() == 0
-            ? answer.describe()
-            : Objects.requireNonNullElse(Json.field(answer.body(), "detail"), answer.body()));
+        messageId, answer.status(), null, Json.field(answer.body(), "type"), detail(answer));
   }
 
-  private static BatchingSender.Outcome outcome(BrokerHttp.Answer answer, int items) {
-    if (!answer.ok()) {
-      return BatchingSender.Outcome.failed(answer);
-    }
+  /**
+   * A single call's 2xx answer if it is one, about {@code messageId}; else null. Only a readable
+   * answer counts: an error page with a 200 (a proxy's) must not pass for a prepare.
+   */
+  private static MessageStateResponse state(String body, String messageId) {
     try {
-      BatchResponse response = Json.MAPPER.readValue(answer.body(), BatchResponse.class);
-      if (response.results() != null && response.results().size() == items) {
-        return BatchingSender.Outcome.of(response.results());
-      }
+      MessageStateResponse r = Json.MAPPER.readValue(body, MessageStateResponse.class);
+      return r != null && messageId.equals(r.messageId()) ? r : null;
     } catch (IOException e) {
-      // Reported below like any answer that does not say what happened to each item.
+      return null;
     }
-    // A 2xx without a result per item leaves each item's fate unknown: retrying is safe, since
-    // every item is idempotent by its message id.
-    return BatchingSender.Outcome.failed(
-        new BrokerHttp.Answer(
-            502, "unreadable batch answer: " + answer.body(), answer.url(), answer.retryAfter()));
+  }
+
+  /**
+   * A batch answer's results if it has a well-formed one for each item, in the items' order; else
+   * null. A result without a real HTTP status, or about another message, says nothing about the
+   * item it stands for.
+   */
+  private static List<BatchItemResult> results(String body, List<String> ids) {
+    BatchResponse response;
+    try {
+      response = Json.MAPPER.readValue(body, BatchResponse.class);
+    } catch (IOException e) {
+      return null;
+    }
+    List<BatchItemResult> results = response == null ? null : response.results();
+    if (results == null || results.size() != ids.size()) {
+      return null;
+    }
+    for (int i = 0; i < results.size(); i++) {
+      BatchItemResult r = results.get(i);
+      if (r == null
+          || r.status() < 200
+          || r.status() > 599
+          || (r.messageId() != null && !r.messageId().equals(ids.get(i)))) {
+        return null;
+      }
+    }
+    return results;
+  }
+
+  private static BatchingSender.Outcome outcome(BrokerHttp.Answer answer, List<String> ids) {
+    // A 2xx here was read already: BrokerHttp turns one without a result per item into status 0,
+    // each item's fate unknown, and retrying is safe since every item is idempotent by its id.
+    return answer.ok()
+        ? BatchingSender.Outcome.of(results(answer.body(), ids))
+        : BatchingSender.Outcome.failed(answer);
+  }
+
+  /**
+   * What a failed answer says, for exception messages and logs: which broker URL, and the problem's
+   * {@code detail}, the body, or why there was no usable answer.
+   */
+  static String detail(BrokerHttp.Answer answer) {
+    if (answer.status() == 0) {
+      return answer.describe();
+    }
+    String detail = Json.field(answer.body(), "detail");
+    return "from " + answer.url() + ": " + (detail != null ? detail : answer.excerpt());
   }
 
   BrokerHttp.Answer registerEndpoint(String producerGroup, byte[] json) {
+    // The broker answers with the TTL the heartbeat is paced by: an answer without one is none.
     return http.send(
-        "PUT", "/api/v1/producer-groups/" + BrokerHttp.segment(producerGroup) + "/endpoints", json);
+        "PUT",
+        "/api/v1/producer-groups/" + BrokerHttp.segment(producerGroup) + "/endpoints",
+        json,
+        body -> ttl(body) != null);
+  }
+
+  /** The endpoint TTL of a heartbeat's answer, or null if it has none. */
+  static Duration ttl(String body) {
+    String ttlMs = Json.field(body, "ttlMs");
+    return ttlMs != null && ttlMs.matches("\\d{1,12}")
+        ? Duration.ofMillis(Long.parseLong(ttlMs))
+        : null;
   }
 
   List<URI> baseUrls() {

@@ -100,11 +100,11 @@ final class Decisions implements AutoCloseable {
     }
     if (r.retryable()) {
       log.warn(
-          "Giving up {} of message {} after {}: {} {}; the broker's check-back will decide it",
+          "Giving up {} of message {} after {}: {}{}; the broker's check-back will decide it",
           operation,
           r.messageId(),
           retryTimeout,
-          r.status() == 0 ? "no broker answered" : r.status(),
+          r.status() == 0 ? "" : r.status() + " ",
           r.detail());
     } else {
       log.error(

@@ -64,14 +64,12 @@ public final class EndpointHeartbeat implements AutoCloseable {
     if (answer.ok()) {
       failures = 0;
       lastRegistered = Instant.now();
-      String ttlMs = Json.field(answer.body(), "ttlMs");
-      if (ttlMs != null && ttlMs.matches("\\d{1,12}")) {
-        ttl = Duration.ofMillis(Long.parseLong(ttlMs));
-        // A third of the TTL leaves room for two lost heartbeats before the broker forgets us.
-        Duration third = ttl.dividedBy(3);
-        if (!third.isZero() && third.compareTo(next) < 0) {
-          next = third;
-        }
+      // An answer without a TTL never gets here: BrokerApi counts it as no answer.
+      ttl = BrokerApi.ttl(answer.body());
+      // A third of the TTL leaves room for two lost heartbeats before the broker forgets us.
+      Duration third = ttl.dividedBy(3);
+      if (!third.isZero() && third.compareTo(next) < 0) {
+        next = third;
       }
     } else {
       producer.metrics().failed(Operation.HEARTBEAT);

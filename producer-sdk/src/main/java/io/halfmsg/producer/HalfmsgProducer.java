@@ -146,20 +146,22 @@ public final class HalfmsgProducer implements AutoCloseable {
    * Prepares {@code message}, runs {@code localTransaction}, and commits or rolls the message back
    * according to its outcome.
    *
-   * <p>The prepare is retried on network errors and 5xx answers with the same message id, so a lost
-   * answer cannot create a second half message; prepares of concurrent callers share one request.
-   * The commit or rollback is queued and sent with other threads' decisions; with {@link
-   * DecisionMode#ASYNC} (the default) this method returns without waiting for it, with {@link
-   * DecisionMode#SYNC} it waits for the broker's answer. If the broker cannot be reached it is
-   * retried in the background for {@link Builder#endTransactionRetryTimeout}; should it never
-   * arrive, the broker's check-back decides. If the local transaction answers {@link
-   * TransactionState#UNKNOWN}, nothing is sent: check-back decides.
+   * <p>The prepare is retried on network errors, 5xx answers and answers that cannot be read (a 200
+   * that is not the broker's) with the same message id and content, so a lost answer cannot create
+   * a second half message; prepares of concurrent callers share one request. The commit or rollback
+   * is queued and sent with other threads' decisions; with {@link DecisionMode#ASYNC} (the default)
+   * this method returns without waiting for it, with {@link DecisionMode#SYNC} it waits for the
+   * broker's answer. If the broker cannot be reached it is retried in the background for {@link
+   * Builder#endTransactionRetryTimeout}; should it never arrive, the broker's check-back decides.
+   * If the local transaction answers {@link TransactionState#UNKNOWN}, nothing is sent: check-back
+   * decides.
    *
    * @return the message id and the state reached (in {@code ASYNC} mode {@link
    *     MessageState#PREPARED} with the decision still on its way: see {@link
    *     SendResult#confirmation()})
-   * @throws HalfmsgException if the message could not be prepared; the local transaction did not
-   *     run
+   * @throws HalfmsgException if the message could not be prepared (its message names the broker URL
+   *     last tried and what went wrong there; {@link HalfmsgException#status()} is 0 when no usable
+   *     answer came); the local transaction did not run
    * @throws LocalTransactionException if the local transaction threw; the message stays prepared
    *     until check-back decides it
    */
@@ -381,7 +383,8 @@ public final class HalfmsgProducer implements AutoCloseable {
 
   static HalfmsgException failure(String what, BatchItemResult result) {
     if (result.status() == 0) {
-      return new HalfmsgException(what + ": no broker answered (" + result.detail() + ")", null);
+      // The detail names the broker URL last tried and why its answer was none.
+      return new HalfmsgException(what + ": " + result.detail(), null);
     }
     return new HalfmsgException(
         what + ": " + result.status() + " " + result.detail(),
@@ -431,7 +434,8 @@ public final class HalfmsgProducer implements AutoCloseable {
 
     /**
      * Base URLs of the broker instances ({@code http://halfmsg-1:8080}). Calls go to the one that
-     * answered last and fail over to the next on network errors and 5xx answers.
+     * answered last and fail over to the next on network errors, 5xx answers and answers that
+     * cannot be read.
      */
     public Builder brokerUrls(String... urls) {
       return brokerUrls(List.of(urls));
@@ -483,7 +487,8 @@ public final class HalfmsgProducer implements AutoCloseable {
 
     /**
      * How long a commit or rollback that no broker answered is retried in the background, with
-     * backoff from 0.5 s to 30 s; default 5 min. Afterwards check-back decides.
+     * backoff from 0.5 s to 30 s, the last time at this timeout; default 5 min. Afterwards
+     * check-back decides.
      */
     public Builder endTransactionRetryTimeout(Duration timeout) {
       this.endTransactionRetryTimeout = Objects.requireNonNull(timeout, "timeout");

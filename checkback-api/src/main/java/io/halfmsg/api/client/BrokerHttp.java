@@ -8,20 +8,26 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * HTTP to a set of halfmsg brokers with failover, for the producer and consumer libraries: a
- * request goes to the broker URL that last answered and, on a network error or an answer that may
- * be different elsewhere (5xx, 408, 429), to the next one, each URL tried once per call. One {@link
- * HttpClient}, so connections are reused. Bodies are JSON bytes the caller wrote.
+ * request goes to the broker URL that last answered and, on a network error, an answer that may be
+ * different elsewhere (5xx, 408, 429), or a 2xx the caller cannot read, to the next one, each URL
+ * tried once per call. One {@link HttpClient}, so connections are reused. Bodies are JSON bytes the
+ * caller wrote.
  */
 public final class BrokerHttp {
 
   /**
-   * What a broker answered; {@code status} 0 means none could be reached. {@code retryAfter} is the
-   * broker's {@code Retry-After} (an overloaded broker asks clients to wait), or null.
+   * What a broker answered; {@code status} 0 means no usable answer: none could be reached, the
+   * answer was cut short, or it was a 2xx the caller could not read ({@code body} then says which).
+   * {@code retryAfter} is the broker's {@code Retry-After} (an overloaded broker asks clients to
+   * wait), or null.
    */
   public record Answer(int status, String body, String url, Duration retryAfter) {
+
+    private static final int EXCERPT = 300;
 
     public Answer(int status, String body, String url) {
       this(status, body, url, null);
@@ -36,8 +42,21 @@ public final class BrokerHttp {
       return status == 0 || status >= 500 || status == 408 || status == 429;
     }
 
+    /** For logs and exception messages: which broker URL, and what went wrong there. */
     public String describe() {
-      return status == 0 ? "no answer from " + url + " (" + body + ")" : status + " " + body;
+      return status == 0
+          ? "no usable answer from " + url + " (" + body + ")"
+          : url + " answered HTTP " + status + ": " + excerpt();
+    }
+
+    /** The body, shortened for a log line (an error page can be long); never empty. */
+    public String excerpt() {
+      if (body == null || body.isBlank()) {
+        return "(empty body)";
+      }
+      return body.length() <= EXCERPT
+          ? body
+          : body.substring(0, EXCERPT) + "… (" + body.length() + " characters)";
     }
   }
 
@@ -76,11 +95,28 @@ public final class BrokerHttp {
 
   /** Sends {@code body} (JSON, or null for none) to {@code path} on the brokers, failing over. */
   public Answer send(String method, String path, byte[] body) {
+    return send(method, path, body, answer -> true);
+  }
+
+  /**
+   * Like {@link #send(String, String, byte[])}, for an endpoint whose 2xx answer the caller reads:
+   * a 2xx body that {@code readable} rejects (a proxy's error page, another endpoint's JSON) is no
+   * answer at all, so the next broker URL is tried, and if none answers better the result has
+   * status 0. A 2xx that was not read must not count as done: whatever it claims is unknown.
+   */
+  public Answer send(String method, String path, byte[] body, Predicate<String> readable) {
     int start = preferred.get();
     Answer last = null;
     for (int i = 0; i < baseUrls.size(); i++) {
       int index = (start + i) % baseUrls.size();
       last = sendTo(bases.get(index), method, path, body);
+      if (last.ok() && !readable.test(last.body())) {
+        last =
+            new Answer(
+                0,
+                "HTTP " + last.status() + " with an unreadable body: " + last.excerpt(),
+                last.url());
+      }
       if (!last.retryable()) {
         preferred.set(index);
         return last;
