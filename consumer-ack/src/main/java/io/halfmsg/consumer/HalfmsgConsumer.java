@@ -124,9 +124,9 @@ public final class HalfmsgConsumer implements AutoCloseable {
   private final MessageProcessor processor;
   private final BatchProcessor batches;
   private final DedupePurger purger;
-  private DefaultMQPushConsumer pushConsumer;
+  private volatile DefaultMQPushConsumer pushConsumer;
   private boolean started;
-  private boolean closed;
+  private volatile boolean closed;
 
   private HalfmsgConsumer(Builder b) {
     this.settings =
@@ -269,6 +269,22 @@ public final class HalfmsgConsumer implements AutoCloseable {
   /** Counters since the consumer was built. */
   public ConsumerStats stats() {
     return processor.stats();
+  }
+
+  /** Whether it consumes now, and if not, why; see {@link ConsumerHealth}. */
+  public ConsumerHealth health() {
+    String group = group();
+    if (closed) {
+      return new ConsumerHealth(group, false, "closed");
+    }
+    if (pushConsumer == null) {
+      return new ConsumerHealth(group, false, "not started");
+    }
+    List<String> unknown = RetryTopicRoute.unknownRoutes(pushConsumer, subscriptions.keySet());
+    return unknown.isEmpty()
+        ? new ConsumerHealth(group, true, "consuming")
+        : new ConsumerHealth(
+            group, false, "waiting for RocketMQ's routes of " + String.join(", ", unknown));
   }
 
   /** The running RocketMQ consumer, for tests that pause it to let a backlog build up. */

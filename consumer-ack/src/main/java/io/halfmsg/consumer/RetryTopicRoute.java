@@ -1,6 +1,9 @@
 package io.halfmsg.consumer;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.impl.consumer.DefaultMQPushConsumerImpl;
@@ -24,6 +27,23 @@ final class RetryTopicRoute {
   private static final long STEP_MILLIS = 200;
 
   private RetryTopicRoute() {}
+
+  /** The topics among these, and the group's retry topic, whose routes the consumer lacks. */
+  static List<String> unknownRoutes(DefaultMQPushConsumer consumer, Collection<String> topics) {
+    var known =
+        consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getTopicSubscribeInfoTable();
+    List<String> unknown = new ArrayList<>();
+    for (String topic : topics) {
+      if (!known.containsKey(topic)) {
+        unknown.add(topic);
+      }
+    }
+    String retryTopic = MixAll.getRetryTopic(consumer.getConsumerGroup());
+    if (!known.containsKey(retryTopic)) {
+      unknown.add(retryTopic);
+    }
+    return unknown;
+  }
 
   static void awaitAndRebalance(DefaultMQPushConsumer consumer, Duration patience) {
     DefaultMQPushConsumerImpl impl = consumer.getDefaultMQPushConsumerImpl();

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,6 +104,35 @@ class HalfmsgConsumerTest {
     assertThat(m.redelivery()).isFalse();
     assertThat(consumer.stats().handled()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> consumer.stats().acksSent() == 1);
+  }
+
+  /**
+   * Health tells whether the consumer consumes: not before its start, not while RocketMQ has no
+   * route for one of its topics (messages would wait), not after its close.
+   */
+  @Test
+  void healthSaysWhetherItConsumes() {
+    String topic = stack.newTopic("health");
+    String group = "g_" + topic;
+    HalfmsgConsumer consumer =
+        consumer(group).subscribe(topic, "*", Deduction.class, new Handler(group)).build();
+    consumers.add(consumer);
+    assertThat(consumer.health().consuming()).isFalse();
+    assertThat(consumer.health().detail()).isEqualTo("not started");
+
+    consumer.start();
+    assertThat(consumer.health()).isEqualTo(new ConsumerHealth(group, true, "consuming"));
+
+    consumer.close();
+    assertThat(consumer.health()).isEqualTo(new ConsumerHealth(group, false, "closed"));
+
+    String missing = "never_created_" + UUID.randomUUID().toString().substring(0, 8);
+    String otherGroup = "g_" + missing;
+    HalfmsgConsumer waiting =
+        started(
+            consumer(otherGroup).subscribe(missing, "*", Deduction.class, new Handler(otherGroup)));
+    assertThat(waiting.health().consuming()).isFalse();
+    assertThat(waiting.health().detail()).contains(missing);
   }
 
   @Test

@@ -63,6 +63,16 @@ public class HalfmsgConsumerAutoConfiguration {
   }
 
   @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+  static class HealthCheck {
+    @Bean
+    HalfmsgConsumerHealthIndicator halfmsgConsumerHealthIndicator(
+        ListenerContainer halfmsgListenerContainer) {
+      return new HalfmsgConsumerHealthIndicator(halfmsgListenerContainer);
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(MeterRegistry.class)
   static class Metrics {
     @Bean

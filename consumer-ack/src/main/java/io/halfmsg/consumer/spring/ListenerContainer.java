@@ -1,12 +1,14 @@
 package io.halfmsg.consumer.spring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.halfmsg.consumer.ConsumerHealth;
 import io.halfmsg.consumer.HalfmsgConsumer;
 import io.halfmsg.consumer.LocalTransactions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
@@ -27,7 +29,8 @@ final class ListenerContainer implements SmartLifecycle {
   private final ObjectProvider<PlatformTransactionManager> transactionManager;
   private final ObjectProvider<ObjectMapper> objectMapper;
   private final ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers;
-  private final List<HalfmsgConsumer> consumers = new ArrayList<>();
+  // Read by health checks while start() runs, hence copy-on-write rather than synchronized.
+  private final List<HalfmsgConsumer> consumers = new CopyOnWriteArrayList<>();
   private volatile boolean running;
 
   ListenerContainer(
@@ -77,6 +80,18 @@ final class ListenerContainer implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running;
+  }
+
+  /**
+   * Each group's health, once the consumers are started; empty before that (and when there are no
+   * listeners, check {@link #hasListeners()}).
+   */
+  List<ConsumerHealth> health() {
+    return running ? consumers.stream().map(HalfmsgConsumer::health).toList() : List.of();
+  }
+
+  boolean hasListeners() {
+    return !methods.endpoints().isEmpty();
   }
 
   private HalfmsgConsumer consumer(

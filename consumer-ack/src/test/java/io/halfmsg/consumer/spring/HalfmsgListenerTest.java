@@ -24,6 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -98,6 +101,15 @@ class HalfmsgListenerTest {
                     >= 1);
     assertThat(meters.get("halfmsg.consumer.acks.pending").tag("group", group).gauge().value())
         .isNotNegative();
+  }
+
+  @Test
+  void theHealthIndicatorIsUpOnceTheGroupConsumes() {
+    HealthIndicator health = app.getBean("halfmsgConsumerHealthIndicator", HealthIndicator.class);
+
+    Health h = health.health();
+    assertThat(h.getStatus()).isEqualTo(Status.UP);
+    assertThat(h.getDetails()).containsEntry(group, "consuming");
   }
 
   @Test
