@@ -69,6 +69,10 @@ class DeliveryController {
     }
     if (request.messageId() != null) {
       v.check(
+          WireRules.isMessageId(request.messageId()),
+          "messageId",
+          "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+      v.check(
           request.consumerGroup() != null,
           "consumerGroup",
           "is required to replay one message's delivery");

@@ -79,6 +79,10 @@ public class EndpointRegistry {
     if (url.length() > MAX_URL_LENGTH) {
       return "must be at most 512 characters";
     }
+    // RFC 3986: a URL is ASCII, anything else percent-encoded.
+    if (!url.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      return "must be an ASCII URL (percent-encode other characters)";
+    }
     URI uri;
     try {
       uri = new URI(url);

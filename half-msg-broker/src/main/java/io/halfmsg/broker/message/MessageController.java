@@ -3,6 +3,7 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
+import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.delivery.DeliveryService;
 import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.web.Violations;
@@ -51,12 +52,12 @@ class MessageController {
 
   @PostMapping("/{messageId}/commit")
   MessageStateResponse commit(@PathVariable String messageId) {
-    return service.commit(messageId);
+    return service.commit(checked(messageId));
   }
 
   @PostMapping("/{messageId}/rollback")
   MessageStateResponse rollback(@PathVariable String messageId) {
-    return service.rollback(messageId);
+    return service.rollback(checked(messageId));
   }
 
   /** Body of {@code POST /api/v1/messages/{messageId}/resolve}. */
@@ -71,14 +72,26 @@ class MessageController {
           case "ROLLBACK" -> MessageState.ROLLED_BACK;
           default -> throw Violations.invalid("state", "must be COMMIT or ROLLBACK");
         };
-    return service.resolveParked(messageId, target);
+    return service.resolveParked(checked(messageId), target);
   }
 
   @GetMapping("/{messageId}")
   MessageView get(@PathVariable String messageId) {
+    checked(messageId);
     return MessageView.of(
         service.get(messageId),
         deliveries.deliveriesOf(messageId),
         history.storedEventsOf(messageId));
+  }
+
+  /**
+   * The id from the path, if it is one: the store would otherwise look it up as it is, and MariaDB
+   * ignores trailing spaces when it compares ({@code "id "} finds {@code "id"}).
+   */
+  private static String checked(String messageId) {
+    if (!WireRules.isMessageId(messageId)) {
+      throw Violations.invalid("messageId", "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+    }
+    return messageId;
   }
 }

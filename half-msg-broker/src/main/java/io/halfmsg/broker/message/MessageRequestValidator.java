@@ -72,10 +72,12 @@ class MessageRequestValidator {
           "must be 1 to 127 characters, not blank");
       v.check(!request.tag().contains("||"), "tag", "must not contain '||'");
       v.check(!hasControlCharacters(request.tag()), "tag", "must not contain control characters");
+      v.unicodeText(request.tag(), "tag");
     }
     if (request.keys() != null) {
       v.check(request.keys().length() <= MAX_KEYS_LENGTH, "keys", "must be at most 1024 chars");
       v.check(!hasControlCharacters(request.keys()), "keys", "must not contain control characters");
+      v.unicodeText(request.keys(), "keys");
     }
     String encoding =
         request.bodyEncoding() == null ? PrepareMessageRequest.UTF8 : request.bodyEncoding();
@@ -148,6 +150,7 @@ class MessageRequestValidator {
 
   private static byte[] decode(String body, String encoding, Violations v) {
     if (encoding.equals(PrepareMessageRequest.UTF8)) {
+      v.unicodeText(body, "body");
       return body.getBytes(StandardCharsets.UTF_8);
     }
     try {
@@ -176,9 +179,10 @@ class MessageRequestValidator {
           v.check(
               value != null
                   && value.length() <= MAX_PROPERTY_VALUE_LENGTH
-                  && !hasControlCharacters(value),
+                  && !hasControlCharacters(value)
+                  && Violations.isUnicodeText(value),
               "properties." + name,
-              "must be a string of at most 4096 characters without control characters");
+              "must be Unicode text of at most 4096 characters without control characters");
         });
   }
 

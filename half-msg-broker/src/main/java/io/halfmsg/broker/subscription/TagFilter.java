@@ -16,21 +16,41 @@ final class TagFilter {
    * blank).
    */
   static String normalize(String expression, String field, Violations v) {
-    if (expression == null || expression.isBlank() || expression.trim().equals("*")) {
+    if (expression == null || expression.isBlank() || withoutSpaces(expression).equals("*")) {
       return null;
     }
-    List<String> tags = Arrays.stream(expression.split("\\|\\|")).map(String::trim).toList();
+    // With -1, split keeps trailing empty tags ("a||"), which must be refused like inner ones.
+    List<String> tags =
+        Arrays.stream(expression.split("\\|\\|", -1)).map(TagFilter::withoutSpaces).toList();
     for (String tag : tags) {
       v.check(
           !tag.isEmpty()
               && tag.length() <= MAX_TAG_LENGTH
               && !tag.equals("*")
-              && tag.chars().noneMatch(Character::isISOControl),
+              && tag.chars().noneMatch(Character::isISOControl)
+              && Violations.isUnicodeText(tag),
           field,
           "must be '*' or tags of 1 to 127 characters separated by '||'");
     }
     String joined = String.join("||", tags);
     v.check(joined.length() <= 1024, field, "must be at most 1024 characters");
     return joined;
+  }
+
+  /**
+   * Without leading and trailing spaces ({@code "a || b"}); not {@link String#trim}, which would
+   * also strip control characters: {@code "a"} with a control character after it passed as {@code
+   * "a"}.
+   */
+  private static String withoutSpaces(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && s.charAt(start) == ' ') {
+      start++;
+    }
+    while (end > start && s.charAt(end - 1) == ' ') {
+      end--;
+    }
+    return s.substring(start, end);
   }
 }

@@ -66,6 +66,9 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
     if (hasCause(ex, RequestTooLargeException.class)) {
       return cast(respond(ProblemType.PAYLOAD_TOO_LARGE, RequestTooLargeException.DETAIL));
     }
+    if (hasCause(ex, BodyNotUtf8Exception.class)) {
+      return cast(respond(ProblemType.MALFORMED_JSON, BodyNotUtf8Exception.DETAIL));
+    }
     return cast(
         respond(ProblemType.MALFORMED_JSON, "The request body is missing or is not valid JSON."));
   }

@@ -55,6 +55,32 @@ public final class Violations {
     }
   }
 
+  /**
+   * Whether {@code s} is Unicode text: no surrogate without its pair. JSON may escape one on its
+   * own (an escape of U+D800 alone is valid JSON syntax; the raw bytes never get past {@link
+   * Utf8BodyFilter}), and writing such a string out as UTF-8 would turn it into {@code ?}.
+   */
+  public static boolean isUnicodeText(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Records a violation unless {@code value} (when present) is Unicode text. */
+  public void unicodeText(String value, String field) {
+    if (value != null) {
+      check(isUnicodeText(value), field, "must be valid Unicode text (UTF-8)");
+    }
+  }
+
   public void throwIfAny() {
     if (!found.isEmpty()) {
       throw toException();
