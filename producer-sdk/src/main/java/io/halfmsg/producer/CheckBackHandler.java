@@ -9,15 +9,21 @@ import io.halfmsg.api.signing.VerificationResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers the broker's check-back requests, whatever serves the HTTP: verifies the signature
- * (unsigned, badly signed or stale requests get {@code 401}), asks the {@link TransactionChecker},
- * and writes {@code 200 {"state":"COMMIT"|"ROLLBACK"|"UNKNOWN"}}. A checker that throws or returns
- * {@code null} is answered with {@code UNKNOWN}, never with a commit. Thread-safe.
+ * (unsigned, badly signed or stale requests get {@code 401}, and so does a replay: a request whose
+ * signature was accepted before), asks the {@link TransactionChecker}, and writes {@code 200
+ * {"state":"COMMIT"|"ROLLBACK"|"UNKNOWN"}}. A checker that throws or returns {@code null} is
+ * answered with {@code UNKNOWN}, never with a commit. Thread-safe.
+ *
+ * <p>Accepted signatures are remembered until their timestamps leave the verifier's tolerance (5
+ * minutes), at most 100,000 of them; should that many be fresh at once, further check-backs are
+ * answered {@code 503} (the broker asks again later) rather than any forgotten.
  *
  * <p>The {@link CheckBackServer} and the Spring MVC endpoint use it; other HTTP stacks can too.
  */
@@ -32,6 +38,7 @@ public final class CheckBackHandler {
 
   private final String producerGroup;
   private final SignatureVerifier verifier;
+  private final AcceptedSignatures accepted;
   private final TransactionChecker checker;
   private final ProducerMetrics metrics;
 
@@ -41,14 +48,20 @@ public final class CheckBackHandler {
    * @param checker answers for the group's messages
    */
   public CheckBackHandler(HalfmsgProducer producer, String secret, TransactionChecker checker) {
-    this(producer, secret, checker, Clock.systemUTC());
+    this(producer, secret, checker, Clock.systemUTC(), AcceptedSignatures.DEFAULT_CAPACITY);
   }
 
   CheckBackHandler(
-      HalfmsgProducer producer, String secret, TransactionChecker checker, Clock clock) {
+      HalfmsgProducer producer,
+      String secret,
+      TransactionChecker checker,
+      Clock clock,
+      int rememberedSignatures) {
     this.producerGroup = producer.producerGroup();
     this.metrics = producer.metrics();
     this.verifier = new SignatureVerifier(Objects.requireNonNull(secret, "secret"), clock);
+    this.accepted =
+        new AcceptedSignatures(clock, SignatureVerifier.DEFAULT_TOLERANCE, rememberedSignatures);
     this.checker = Objects.requireNonNull(checker, "checker");
   }
 
@@ -71,11 +84,28 @@ public final class CheckBackHandler {
       return problem(413, "payload-too-large", "A check-back body is at most 64 KiB.");
     }
     VerificationResult verification = verifier.verify(timestampHeader, signatureHeader, body);
+    AcceptedSignatures.Outcome seen = null;
+    if (verification.isOk()) {
+      // Verified, so both headers are of the documented form. The same MAC bytes in other hex
+      // case or padding are the same request.
+      seen =
+          accepted.remember(
+              signatureHeader.strip().toLowerCase(Locale.ROOT),
+              Long.parseLong(timestampHeader.strip()));
+      if (seen == AcceptedSignatures.Outcome.REPLAY) {
+        verification = VerificationResult.REPLAYED;
+      }
+    }
     if (!verification.isOk()) {
       metrics.checkBackAnswered(null);
       log.warn("Refused a check-back request: signature {}", verification);
       return problem(
           401, "unauthorized", "The check-back signature is " + verification.name() + ".");
+    }
+    if (seen == AcceptedSignatures.Outcome.FULL) {
+      metrics.checkBackAnswered(null);
+      return problem(
+          503, "replay-memory-full", "Too many recent check-backs to remember; ask again later.");
     }
     CheckBackRequest request;
     try {

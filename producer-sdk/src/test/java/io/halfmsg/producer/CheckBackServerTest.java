@@ -3,6 +3,7 @@ package io.halfmsg.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.api.TransactionState;
 import io.halfmsg.api.signing.RequestSignature;
 import io.halfmsg.api.signing.RequestSigner;
@@ -21,7 +22,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +56,12 @@ class CheckBackServerTest {
 
   @BeforeAll
   static void startBroker() {
-    broker = TestBroker.start(brokerDb, java.util.Map.of("halfmsg.check-back.endpoint-ttl", "3s"));
+    broker =
+        TestBroker.start(
+            brokerDb,
+            java.util.Map.of(
+                "halfmsg.check-back.endpoint-ttl", "3s",
+                "halfmsg.check-back.request-timeout", "500ms"));
   }
 
   @AfterAll
@@ -139,6 +152,100 @@ class CheckBackServerTest {
     assertThat(checker.callsFor("m-2")).as("the checker never ran").isEmpty();
     assertThat(meters.get("halfmsg.producer.checkbacks").tag("state", "REFUSED").counter().count())
         .isEqualTo(6);
+  }
+
+  @Test
+  void aReplayedCheckBackIsRefusedWith401ButTheSameBodySignedAgainIsAnswered() throws Exception {
+    checker.record("m-7", TransactionState.COMMIT);
+    String body = checkBack("m-7");
+    RequestSignature once = signer(Clock.systemUTC()).sign(body.getBytes(StandardCharsets.UTF_8));
+    // What the broker does when it asks about the same message again: sign it anew, later.
+    RequestSignature later =
+        signer(Clock.offset(Clock.systemUTC(), Duration.ofMillis(1)))
+            .sign(body.getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<String> first = send(signed(request(body), once));
+    HttpResponse<String> replay = send(signed(request(body), once));
+    HttpResponse<String> replayInUpperCase =
+        send(
+            request(body)
+                .header(SignatureHeaders.TIMESTAMP, once.timestamp())
+                .header(SignatureHeaders.SIGNATURE, once.signature().toUpperCase(Locale.ROOT)));
+    HttpResponse<String> signedAgain = send(signed(request(body), later));
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(replay.statusCode()).as("the same request again").isEqualTo(401);
+    assertThat(replay.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(replay.body()).contains("REPLAYED");
+    assertThat(replayInUpperCase.statusCode())
+        .as("the same signature spelt otherwise")
+        .isEqualTo(401);
+    assertThat(signedAgain.statusCode()).as("a new timestamp").isEqualTo(200);
+    assertThat(signedAgain.body()).isEqualTo("{\"state\":\"COMMIT\"}");
+    assertThat(checker.callsFor("m-7")).as("the checker ran for the two originals").hasSize(2);
+    assertThat(meters.get("halfmsg.producer.checkbacks").tag("state", "REFUSED").counter().count())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void theBrokersNextCheckAndItsFailoverToAnotherUrlAreNotTakenForReplays() throws Exception {
+    // The first call for the message outlasts the broker's 500 ms request timeout: the producer
+    // accepted its signature, the broker gave up and asks the group's next URL, which here is the
+    // same server under another name. That call answers UNKNOWN, so the broker's next check asks
+    // again, and is answered COMMIT.
+    Map<String, List<Integer>> checkCounts = new ConcurrentHashMap<>();
+    CountDownLatch release = new CountDownLatch(1);
+    TransactionChecker slowFirstCall =
+        request -> {
+          List<Integer> seen =
+              checkCounts.computeIfAbsent(request.messageId(), id -> new CopyOnWriteArrayList<>());
+          seen.add(request.checkCount());
+          if (seen.size() == 1) {
+            awaitQuietly(release, Duration.ofSeconds(5));
+          }
+          return request.checkCount() == 0 ? TransactionState.UNKNOWN : TransactionState.COMMIT;
+        };
+    SimpleMeterRegistry failoverMeters = new SimpleMeterRegistry();
+    try (HalfmsgProducer failoverProducer =
+            HalfmsgProducer.builder()
+                .brokerUrls(broker.url())
+                .token(TestBroker.PRODUCER_TOKEN)
+                .producerGroup(group + "-fo")
+                .meterRegistry(failoverMeters)
+                .build();
+        CheckBackServer byAddress =
+            CheckBackServer.builder()
+                .host("127.0.0.1")
+                .secret(TestBroker.SECRET)
+                .checker(slowFirstCall)
+                .instanceId("by-address")
+                .start(failoverProducer);
+        EndpointHeartbeat byName =
+            failoverProducer.startHeartbeat(
+                "http://localhost:" + byAddress.port() + CheckBackServer.DEFAULT_PATH, "by-name")) {
+      assertThat(broker.endpoints(group + "-fo")).hasSize(2);
+
+      String id =
+          failoverProducer
+              .sendInTransaction(SendInTransactionTest.order("o-cb"), m -> TransactionState.UNKNOWN)
+              .messageId();
+
+      broker.awaitState(id, "COMMITTED");
+      release.countDown();
+      assertThat(checkCounts.get(id))
+          .as("check 0 timed out and failed over to the other URL, check 1 asked again")
+          .containsExactly(0, 0, 1);
+      assertThat(
+              failoverMeters
+                  .get("halfmsg.producer.checkbacks")
+                  .tag("state", "REFUSED")
+                  .counter()
+                  .count())
+          .as("no check-back refused")
+          .isZero();
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test
@@ -237,6 +344,14 @@ class CheckBackServerTest {
     producer.close();
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, Duration atMost) {
+    try {
+      latch.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private String checkBack(String messageId) {

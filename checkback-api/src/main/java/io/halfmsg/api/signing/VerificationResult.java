@@ -17,7 +17,13 @@ public enum VerificationResult {
    */
   STALE,
   /** The signature does not match: another secret, or an altered timestamp or body. */
-  BAD_SIGNATURE;
+  BAD_SIGNATURE,
+  /**
+   * Correctly signed and fresh, but a request with this signature was accepted before: a replay.
+   * {@link SignatureVerifier} remembers nothing and never reports it; a verifier that remembers the
+   * signatures it accepted does (the producer SDK's check-back handler).
+   */
+  REPLAYED;
 
   /** Whether the request may be acted on. */
   public boolean isOk() {

@@ -14,6 +14,13 @@
  *       case).
  *   <li>A verifier rejects requests whose timestamp is more than five minutes (by default) from its
  *       own clock, in either direction.
+ *   <li>A verifier also rejects a replay: a request whose signature it accepted before. It
+ *       remembers each accepted signature until the timestamp leaves the tolerance window (then the
+ *       age check refuses it anyway). The broker signs every call anew, with a new timestamp,
+ *       including its next check of the same message and a failover to another instance, so only a
+ *       byte-identical copy of a request is refused. {@link
+ *       io.halfmsg.api.signing.SignatureVerifier} itself is stateless; the producer SDK's
+ *       check-back handler keeps this memory.
  * </ul>
  *
  * <p>Example: secret {@code secret}, timestamp {@code 1700000000000}, body {@code {"a":1}} give

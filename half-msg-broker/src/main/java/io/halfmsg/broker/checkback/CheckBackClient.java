@@ -7,9 +7,10 @@ import io.halfmsg.api.TransactionState;
 import io.halfmsg.api.signing.RequestSignature;
 import io.halfmsg.api.signing.RequestSigner;
 import io.halfmsg.api.signing.SignatureHeaders;
+import io.halfmsg.broker.endpoint.EndpointGuard;
+import io.halfmsg.broker.endpoint.RefusedEndpointException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +26,9 @@ import org.springframework.stereotype.Component;
 /**
  * Asks a producer group about one message: signs the request with the group's secret and posts it
  * to one of the group's live endpoints, spreading calls across them and failing over to the next
- * one when an instance does not answer at all.
+ * one when an instance does not answer at all. Each URL is checked against the allowed hosts again
+ * right before its call, and the call goes to the address that was checked ({@link EndpointGuard});
+ * redirects are never followed, so an answer cannot send the broker elsewhere.
  */
 @Component
 class CheckBackClient {
@@ -34,13 +37,22 @@ class CheckBackClient {
   private static final int MAX_ANSWER_BYTES = 64 * 1024;
   private static final int MAX_ENDPOINTS_TRIED = 3;
 
+  // The JDK client refuses to set Host unless the JVM was started with
+  // -Djdk.httpclient.allowRestrictedHeaders=host (read once, when its classes load).
+  private static final boolean CAN_SET_HOST = canSetHostHeader();
+
   private final HttpClient http;
   private final ObjectMapper json;
   private final CheckBackSecrets secrets;
+  private final EndpointGuard guard;
   private final Duration requestTimeout;
   private final AtomicInteger spread = new AtomicInteger();
 
-  CheckBackClient(CheckBackProperties properties, CheckBackSecrets secrets, ObjectMapper json) {
+  CheckBackClient(
+      CheckBackProperties properties,
+      CheckBackSecrets secrets,
+      EndpointGuard guard,
+      ObjectMapper json) {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(properties.connectTimeout())
@@ -48,6 +60,7 @@ class CheckBackClient {
             .build();
     this.json = json;
     this.secrets = secrets;
+    this.guard = guard;
     this.requestTimeout = properties.requestTimeout();
   }
 
@@ -74,8 +87,19 @@ class CheckBackClient {
     List<String> failures = new ArrayList<>();
     for (int i = 0; i < tries; i++) {
       String url = endpoints.get((start + i) % endpoints.size());
+      EndpointGuard.Target target;
       try {
-        return call(url, body, signer.get().sign(body));
+        target = guard.target(url);
+      } catch (RefusedEndpointException e) {
+        log.warn("Check-back of {} not sent to {}: {}", m.messageId(), url, e.getMessage());
+        failures.add(url + ": not called, " + e.getMessage());
+        continue;
+      }
+      try {
+        // Signed for each call: a failover carries a new timestamp, so a producer that refuses
+        // replayed signatures answers it (two calls in one millisecond have the same signature,
+        // but only when the first failed before it was sent, e.g. connection refused).
+        return call(url, target, body, signer.get().sign(body));
       } catch (IOException e) {
         log.debug("Check-back of {} at {} failed: {}", m.messageId(), url, e.toString());
         failures.add(url + ": " + e);
@@ -84,18 +108,21 @@ class CheckBackClient {
     return CheckBackAnswer.unknown("no answer (" + String.join("; ", failures) + ")");
   }
 
-  private CheckBackAnswer call(String url, byte[] body, RequestSignature signature)
+  private CheckBackAnswer call(
+      String url, EndpointGuard.Target target, byte[] body, RequestSignature signature)
       throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url))
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(target.uri())
             .timeout(requestTimeout)
             .header("Content-Type", "application/json")
             .header(SignatureHeaders.TIMESTAMP, signature.timestamp())
             .header(SignatureHeaders.SIGNATURE, signature.signature())
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (target.hostHeader() != null && CAN_SET_HOST) {
+      request.header("Host", target.hostHeader());
+    }
     HttpResponse<InputStream> response =
-        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = response.body()) {
       byte[] answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
       if (answer.length > MAX_ANSWER_BYTES) {
@@ -105,6 +132,15 @@ class CheckBackClient {
       String detail =
           response.statusCode() == 200 ? url : url + " answered HTTP " + response.statusCode();
       return new CheckBackAnswer(state, detail);
+    }
+  }
+
+  private static boolean canSetHostHeader() {
+    try {
+      HttpRequest.newBuilder().header("Host", "probe.invalid");
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -5,8 +5,6 @@ import io.halfmsg.broker.checkback.CheckBackSecrets;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.halfmsg.broker.web.Violations;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,33 +22,36 @@ import org.springframework.stereotype.Service;
 @Service
 public class EndpointRegistry {
 
-  private static final int MAX_URL_LENGTH = 512;
   private static final Pattern INSTANCE_ID = Pattern.compile("^[A-Za-z0-9._:@-]{1,128}$");
 
   private final EndpointMapper mapper;
-  private final AllowedHosts allowedHosts;
+  private final EndpointGuard guard;
   private final CheckBackSecrets secrets;
   private final Clock clock;
   private final Duration ttl;
 
   EndpointRegistry(
       EndpointMapper mapper,
+      EndpointGuard guard,
       CheckBackProperties properties,
       CheckBackSecrets secrets,
       Clock clock) {
     this.mapper = mapper;
-    this.allowedHosts = new AllowedHosts(properties.allowedHosts());
+    this.guard = guard;
     this.secrets = secrets;
     this.clock = clock;
     this.ttl = properties.endpointTtl();
   }
 
-  /** Records a heartbeat of one instance; refuses URLs outside the allowed hosts. */
+  /**
+   * Records a heartbeat of one instance; refuses URLs outside the allowed hosts (which {@link
+   * EndpointGuard} checks again before every call).
+   */
   Duration register(String producerGroup, String checkBackUrl, String instanceId) {
     Violations v = new Violations();
     v.rocketMqName(producerGroup, "producerGroup");
     if (v.required(checkBackUrl, "checkBackUrl")) {
-      String problem = urlProblem(checkBackUrl);
+      String problem = guard.registrationProblem(checkBackUrl);
       if (problem != null) {
         v.add("checkBackUrl", problem);
       }
@@ -73,32 +74,6 @@ public class EndpointRegistry {
     }
     mapper.upsertHeartbeat(producerGroup, checkBackUrl, instanceId, clock.instant());
     return ttl;
-  }
-
-  private String urlProblem(String url) {
-    if (url.length() > MAX_URL_LENGTH) {
-      return "must be at most 512 characters";
-    }
-    // RFC 3986: a URL is ASCII, anything else percent-encoded.
-    if (!url.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      return "must be an ASCII URL (percent-encode other characters)";
-    }
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      return "is not a valid URL";
-    }
-    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-      return "must be an http or https URL";
-    }
-    if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-      return "must be an absolute URL with a host, without user info or fragment";
-    }
-    if (!allowedHosts.allows(uri.getHost())) {
-      return "host " + uri.getHost() + " is not in halfmsg.check-back.allowed-hosts of the broker";
-    }
-    return null;
   }
 
   /** Live endpoints of the given groups, by group, in registration order. */

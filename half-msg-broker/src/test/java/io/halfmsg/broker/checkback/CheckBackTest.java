@@ -8,7 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.endpoint.HostResolver;
 import io.halfmsg.testsupport.db.TestDatabase;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -16,21 +23,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Check-backs against producers over real HTTP: every kind of answer and non-answer. */
+/**
+ * Check-backs against producers over real HTTP: every kind of answer and non-answer, redirects, and
+ * names that resolve elsewhere by the time of the call.
+ */
+@ExtendWith(OutputCaptureExtension.class)
 @BrokerTest(
     properties = {
+      "halfmsg.check-back.allowed-hosts=127.0.0.1/32",
       "halfmsg.check-back.default-secret=" + CheckBackTest.SECRET,
       "halfmsg.check-back.secrets.mismatched-group=a-secret-the-producer-does-not-have",
       "halfmsg.check-back.first-check-after=100ms",
@@ -47,6 +67,23 @@ class CheckBackTest {
   private static final Duration PATIENCE = Duration.ofSeconds(15);
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
+
+  /** DNS as the tests script it, for names the system's resolver does not know. */
+  @TestConfiguration
+  static class ScriptedDns {
+    static final Map<String, String> ANSWERS = new ConcurrentHashMap<>();
+
+    @Bean
+    HostResolver scriptedDns() {
+      return host -> {
+        String ip = ANSWERS.get(host);
+        if (ip == null) {
+          throw new UnknownHostException(host);
+        }
+        return new InetAddress[] {InetAddress.getByName(ip)};
+      };
+    }
+  }
 
   @DynamicPropertySource
   static void datasource(DynamicPropertyRegistry registry) {
@@ -255,6 +292,96 @@ class CheckBackTest {
     assertThat(fake.callsFor(id))
         .allSatisfy(c -> assertThat(c.signature().isOk()).isFalse())
         .hasSize(3);
+  }
+
+  @Test
+  void aRedirectIsNotFollowed() throws Exception {
+    try (FakeProducer elsewhere = new FakeProducer(SECRET)) {
+      fake.answer(call -> Reply.redirect(elsewhere.url()));
+      String id = prepare(group);
+
+      awaitState(id, "PARKED");
+      assertThat(elsewhere.calls()).as("the redirect's target was never called").isEmpty();
+      assertThat(message(id).json().get("history").get(1).get("detail").asText())
+          .isEqualTo("check 1: UNKNOWN (" + fake.url() + " answered HTTP 302)");
+    }
+  }
+
+  @Test
+  void aNameAllowedByItsAddressIsCalledAtTheAddressCheckedRightBefore() {
+    // The system's DNS does not know this name: only a call to the checked address can succeed.
+    String name = "pinned.halfmsg.test";
+    ScriptedDns.ANSWERS.put(name, "127.0.0.1");
+    String pinned = "g-" + UUID.randomUUID().toString().substring(0, 8);
+    register(pinned, "http://" + name + ":" + fake.port() + "/halfmsg/check-back");
+    fake.answer(call -> Reply.state("COMMIT"));
+    String id = prepare(pinned);
+
+    awaitState(id, "COMMITTED");
+    // The JDK client sets Host from the URL it calls, unless the broker's JVM runs with
+    // -Djdk.httpclient.allowRestrictedHeaders=host: then it is the registered one.
+    String host =
+        System.getProperty("jdk.httpclient.allowRestrictedHeaders", "").contains("host")
+            ? name + ":" + fake.port()
+            : "127.0.0.1:" + fake.port();
+    assertThat(fake.callsFor(id))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.signature().isOk()).isTrue();
+              assertThat(c.host()).isEqualTo(host);
+            });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"http", "https"})
+  void aNameThatResolvesElsewhereAtCallTimeIsNotCalled(String scheme, CapturedOutput log)
+      throws Exception {
+    String name = scheme + ".rebind.halfmsg.test";
+    String rebound = "g-" + UUID.randomUUID().toString().substring(0, 8);
+    String url = scheme + "://" + name + ":" + fake.port() + "/halfmsg/check-back";
+    ScriptedDns.ANSWERS.put(name, "127.0.0.1");
+    register(rebound, url);
+    // 127.0.0.2 is outside 127.0.0.1/32; something listens there on the same port.
+    try (ServerSocket attacker = new ServerSocket()) {
+      attacker.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), fake.port()));
+      AtomicInteger connections = new AtomicInteger();
+      Thread accepting =
+          new Thread(
+              () -> {
+                while (!attacker.isClosed()) {
+                  try (Socket s = attacker.accept()) {
+                    connections.incrementAndGet();
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      accepting.start();
+      ScriptedDns.ANSWERS.put(name, "127.0.0.2");
+
+      String id = prepare(rebound);
+
+      awaitState(id, "PARKED");
+      assertThat(connections).as("connections to the disallowed address").hasValue(0);
+      assertThat(fake.callsFor(id)).isEmpty();
+      assertThat(message(id).json().get("history").get(1).get("detail").asText())
+          .isEqualTo(
+              "check 1: UNKNOWN (no answer ("
+                  + url
+                  + ": not called, host "
+                  + name
+                  + " resolves to 127.0.0.2, which is in no allowed block"
+                  + " (halfmsg.check-back.allowed-hosts)))");
+      assertThat(log.getOut().lines().filter(l -> l.contains("Check-back of " + id)))
+          .hasSize(3)
+          .allSatisfy(
+              l ->
+                  assertThat(l)
+                      .contains("WARN")
+                      .contains(
+                          "not sent to " + url + ": host " + name + " resolves to 127.0.0.2"));
+    }
   }
 
   @Test

@@ -28,23 +28,28 @@ import java.util.function.Function;
  */
 final class FakeProducer implements AutoCloseable {
 
-  /** What to send back: a status and a raw body, optionally after a pause. */
-  record Reply(int status, String body, Runnable before) {
+  /** What to send back: a status, headers and a raw body, optionally after a pause. */
+  record Reply(int status, Map<String, String> headers, String body, Runnable before) {
     static Reply state(String state) {
-      return new Reply(200, "{\"state\":\"" + state + "\"}", () -> {});
+      return raw(200, "{\"state\":\"" + state + "\"}");
     }
 
     static Reply raw(int status, String body) {
-      return new Reply(status, body, () -> {});
+      return new Reply(status, Map.of(), body, () -> {});
+    }
+
+    static Reply redirect(String location) {
+      return new Reply(302, Map.of("Location", location), "", () -> {});
     }
 
     Reply after(Runnable pause) {
-      return new Reply(status, body, pause);
+      return new Reply(status, headers, body, pause);
     }
   }
 
-  /** One check-back the broker made. */
-  record Call(String messageId, int checkCount, Instant at, VerificationResult signature) {}
+  /** One check-back the broker made, with the Host header it came with. */
+  record Call(
+      String messageId, int checkCount, Instant at, VerificationResult signature, String host) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,7 +69,11 @@ final class FakeProducer implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/halfmsg/check-back";
+    return "http://127.0.0.1:" + port() + "/halfmsg/check-back";
+  }
+
+  int port() {
+    return server.getAddress().getPort();
   }
 
   void answer(Function<Call, Reply> script) {
@@ -91,13 +100,20 @@ final class FakeProducer implements AutoCloseable {
               exchange.getRequestHeaders().getFirst(SignatureHeaders.TIMESTAMP),
               exchange.getRequestHeaders().getFirst(SignatureHeaders.SIGNATURE),
               body);
-      JsonNode request = JSON.readTree(body);
+      // Whatever arrives is recorded, even a body that is not a check-back (a followed redirect).
+      JsonNode request;
+      try {
+        request = body.length == 0 ? JSON.missingNode() : JSON.readTree(body);
+      } catch (IOException e) {
+        request = JSON.missingNode();
+      }
       Call call =
           new Call(
               request.path("messageId").asText(),
               request.path("checkCount").asInt(-1),
               Instant.now(),
-              signature);
+              signature,
+              exchange.getRequestHeaders().getFirst("Host"));
       calls.add(call);
       callsPerMessage.merge(call.messageId(), 1, Integer::sum);
       Reply reply =
@@ -107,6 +123,7 @@ final class FakeProducer implements AutoCloseable {
       reply.before().run();
       byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
+      reply.headers().forEach(exchange.getResponseHeaders()::set);
       exchange.sendResponseHeaders(reply.status(), out.length == 0 ? -1 : out.length);
       if (out.length > 0) {
         try (OutputStream os = exchange.getResponseBody()) {
