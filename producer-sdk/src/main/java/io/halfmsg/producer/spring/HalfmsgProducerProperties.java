@@ -76,7 +76,8 @@ public record HalfmsgProducerProperties(
    *     (halfmsg.check-back.secrets.GROUP). Required when enabled. Never logged.
    * @param path Path of the endpoint, below the servlet context path and DispatcherServlet path.
    * @param url URL to register with the broker, when the broker must reach this instance at another
-   *     address than the derived one (http://HOST:SERVER_PORT/CONTEXT_PATH/PATH).
+   *     address than the derived one (http://HOST:SERVER_PORT/CONTEXT_PATH/PATH; https:// when the
+   *     server has TLS, server.ssl.*).
    * @param host Host name or IP address in the derived URL. Default: the address of this machine.
    * @param port Port of the built-in check-back server of applications without Spring MVC (0: any
    *     free port).
