@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
@@ -22,6 +23,7 @@ final class ListenerContainer implements SmartLifecycle {
 
   private final ListenerMethods methods;
   private final HalfmsgConsumerProperties properties;
+  private final SSLContext sslContext;
   private final Environment environment;
   private final ObjectProvider<DataSource> dataSource;
   private final ObjectProvider<PlatformTransactionManager> transactionManager;
@@ -33,6 +35,7 @@ final class ListenerContainer implements SmartLifecycle {
   ListenerContainer(
       ListenerMethods methods,
       HalfmsgConsumerProperties properties,
+      SSLContext sslContext,
       Environment environment,
       ObjectProvider<DataSource> dataSource,
       ObjectProvider<PlatformTransactionManager> transactionManager,
@@ -40,6 +43,7 @@ final class ListenerContainer implements SmartLifecycle {
       ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers) {
     this.methods = methods;
     this.properties = properties;
+    this.sslContext = sslContext;
     this.environment = environment;
     this.dataSource = dataSource;
     this.transactionManager = transactionManager;
@@ -110,6 +114,9 @@ final class ListenerContainer implements SmartLifecycle {
     }
     if (p.maxAttempts() != null) {
       b.maxAttempts(p.maxAttempts());
+    }
+    if (sslContext != null) {
+      b.sslContext(sslContext);
     }
     ObjectMapper types = json != null ? json : new ObjectMapper();
     for (ListenerMethods.Endpoint e : endpoints) {
