@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,11 +41,16 @@ class CheckBackClient {
   private final Duration requestTimeout;
   private final AtomicInteger spread = new AtomicInteger();
 
-  CheckBackClient(CheckBackProperties properties, CheckBackSecrets secrets, ObjectMapper json) {
+  CheckBackClient(
+      CheckBackProperties properties,
+      CheckBackSecrets secrets,
+      ObjectMapper json,
+      SslBundles sslBundles) {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(properties.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
+            .sslContext(properties.sslContext(sslBundles))
             .build();
     this.json = json;
     this.secrets = secrets;
