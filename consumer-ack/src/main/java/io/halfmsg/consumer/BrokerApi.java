@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /** The broker's consumer endpoints, over {@link BrokerHttp} (failover, connection reuse). */
 final class BrokerApi {
@@ -18,8 +19,16 @@ final class BrokerApi {
   private final BrokerHttp http;
   private final ObjectMapper json;
 
-  BrokerApi(List<URI> baseUrls, String token, ObjectMapper json, Duration requestTimeout) {
-    this.http = new BrokerHttp(baseUrls, token, requestTimeout, requestTimeout);
+  /**
+   * @param sslContext TLS settings of {@code https} broker URLs, or null for the JVM's default
+   */
+  BrokerApi(
+      List<URI> baseUrls,
+      String token,
+      ObjectMapper json,
+      Duration requestTimeout,
+      SSLContext sslContext) {
+    this.http = new BrokerHttp(baseUrls, token, requestTimeout, requestTimeout, sslContext);
     this.json = json;
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.slf4j.Logger;
@@ -114,7 +115,8 @@ public final class HalfmsgConsumer implements AutoCloseable {
       Duration shutdownTimeout,
       LocalTransactions transactions,
       boolean autoCreateDedupeTable,
-      MeterRegistry meterRegistry) {}
+      MeterRegistry meterRegistry,
+      SSLContext sslContext) {}
 
   private final Settings settings;
   private final Map<String, Subscription> subscriptions;
@@ -140,7 +142,8 @@ public final class HalfmsgConsumer implements AutoCloseable {
             b.shutdownTimeout,
             b.transactions,
             b.autoCreateDedupeTable,
-            b.meterRegistry);
+            b.meterRegistry,
+            b.sslContext);
     ObjectMapper json = b.objectMapper != null ? b.objectMapper : defaultObjectMapper();
     PayloadReader payloads = new PayloadReader(json);
     Map<String, Subscription> subs = new LinkedHashMap<>();
@@ -151,7 +154,11 @@ public final class HalfmsgConsumer implements AutoCloseable {
     this.subscriptions = Map.copyOf(subs);
     BrokerApi broker =
         new BrokerApi(
-            b.brokerUrls.stream().map(URI::create).toList(), b.token, json, b.requestTimeout);
+            settings.brokerUrls().stream().map(URI::create).toList(),
+            b.token,
+            json,
+            b.requestTimeout,
+            settings.sslContext());
     this.registration =
         new SubscriptionRegistration(broker, b.consumerGroup, subs, b.ackTimeout, b.maxAttempts);
     this.dedupe = new DedupeTable(b.dedupeTable);
@@ -304,6 +311,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
 
     private final List<String> brokerUrls = new ArrayList<>();
     private String token;
+    private SSLContext sslContext;
     private String namesrvAddr;
     private String consumerGroup;
     private final Map<String, PendingSubscription> subscriptions = new LinkedHashMap<>();
@@ -355,6 +363,17 @@ public final class HalfmsgConsumer implements AutoCloseable {
     /** A consumer-role bearer token of the broker ({@code halfmsg.auth.consumer-tokens}). */
     public Builder token(String token) {
       this.token = token;
+      return this;
+    }
+
+    /**
+     * The TLS settings of {@code https} broker URLs: the certificates trusted (e.g. a private CA)
+     * and, for mutual TLS, this client's key. Default: the JVM's default {@link SSLContext} ({@code
+     * -Djavax.net.ssl.trustStore}). The broker's host name is always checked against its
+     * certificate. (RocketMQ's own connections are not affected.)
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 

@@ -163,7 +163,7 @@ class AckSenderTest {
   }
 
   private static BrokerApi api(List<URI> urls) {
-    return new BrokerApi(urls, "consumer-token", JSON, Duration.ofSeconds(2));
+    return new BrokerApi(urls, "consumer-token", JSON, Duration.ofSeconds(2), null);
   }
 
   private URI url() {

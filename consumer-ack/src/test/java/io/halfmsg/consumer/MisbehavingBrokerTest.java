@@ -164,7 +164,11 @@ class MisbehavingBrokerTest {
 
   static BrokerApi api(String... urls) {
     return new BrokerApi(
-        List.of(urls).stream().map(URI::create).toList(), "consumer-token", JSON, REQUEST_TIMEOUT);
+        List.of(urls).stream().map(URI::create).toList(),
+        "consumer-token",
+        JSON,
+        REQUEST_TIMEOUT,
+        null);
   }
 
   HalfmsgConsumer consumer(String... urls) {

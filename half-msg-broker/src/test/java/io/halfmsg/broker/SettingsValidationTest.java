@@ -66,6 +66,7 @@ class SettingsValidationTest {
         null,
         null,
         null,
+        null,
         null);
   }
 }

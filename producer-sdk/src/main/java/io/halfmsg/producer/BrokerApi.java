@@ -14,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * The broker's producer endpoints, over {@link BrokerHttp} (failover, connection reuse).
@@ -32,8 +33,13 @@ final class BrokerApi {
   private final BrokerHttp http;
   private volatile long singleCallsUntil = System.nanoTime();
 
-  BrokerApi(List<URI> baseUrls, String token, Duration connectTimeout, Duration requestTimeout) {
-    this.http = new BrokerHttp(baseUrls, token, connectTimeout, requestTimeout);
+  BrokerApi(
+      List<URI> baseUrls,
+      String token,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      SSLContext sslContext) {
+    this.http = new BrokerHttp(baseUrls, token, connectTimeout, requestTimeout, sslContext);
   }
 
   /** Prepares many messages in one request. */

@@ -14,11 +14,22 @@ public final class CheckBackUrls {
   private CheckBackUrls() {}
 
   /**
+   * An {@code http} URL.
+   *
    * @param advertisedHost the host to advertise, or null to choose one
    * @param bound the address the server listens on, or null (or the wildcard) for all
    * @param path the URL's path, starting with a slash
    */
   public static String of(String advertisedHost, InetAddress bound, int port, String path) {
+    return of("http", advertisedHost, bound, port, path);
+  }
+
+  /**
+   * Like {@link #of(String, InetAddress, int, String)}, with the scheme the server speaks ({@code
+   * https} for one with TLS).
+   */
+  public static String of(
+      String scheme, String advertisedHost, InetAddress bound, int port, String path) {
     String host;
     if (advertisedHost != null && !advertisedHost.isBlank()) {
       host = advertisedHost;
@@ -34,6 +45,6 @@ public final class CheckBackUrls {
     if (host.contains(":") && !host.startsWith("[")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + port + path;
+    return scheme + "://" + host + ":" + port + path;
   }
 }

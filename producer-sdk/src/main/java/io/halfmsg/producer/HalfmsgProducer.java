@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,7 @@ public final class HalfmsgProducer implements AutoCloseable {
       }
       urls.add(uri);
     }
-    this.api = new BrokerApi(urls, b.token, b.connectTimeout, b.requestTimeout);
+    this.api = new BrokerApi(urls, b.token, b.connectTimeout, b.requestTimeout, b.sslContext);
     this.metrics =
         b.meterRegistry == null
             ? ProducerMetrics.NONE
@@ -429,6 +430,7 @@ public final class HalfmsgProducer implements AutoCloseable {
     private int maxRequestsInFlight = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private MeterRegistry meterRegistry;
+    private SSLContext sslContext;
 
     private Builder() {}
 
@@ -455,6 +457,17 @@ public final class HalfmsgProducer implements AutoCloseable {
     /** A producer-role bearer token of the broker. */
     public Builder token(String token) {
       this.token = token;
+      return this;
+    }
+
+    /**
+     * The TLS settings of {@code https} broker URLs: the certificates trusted (e.g. a private CA)
+     * and, for mutual TLS, this client's key. Default: the JVM's default {@link SSLContext} ({@code
+     * -Djavax.net.ssl.trustStore}). The broker's host name is always checked against its
+     * certificate.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 

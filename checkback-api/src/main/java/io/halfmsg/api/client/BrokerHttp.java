@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * HTTP to a set of halfmsg brokers with failover, for the producer and consumer libraries: a
@@ -16,6 +17,10 @@ import java.util.function.Predicate;
  * different elsewhere (5xx, 408, 429), or a 2xx the caller cannot read, to the next one, each URL
  * tried once per call. One {@link HttpClient}, so connections are reused. Bodies are JSON bytes the
  * caller wrote.
+ *
+ * <p>{@code https} broker URLs are verified with the JVM's default {@link SSLContext} (its trust
+ * store: {@code -Djavax.net.ssl.trustStore}) unless one is given, e.g. one that trusts a private
+ * CA; the host name is always checked against the certificate.
  */
 public final class BrokerHttp {
 
@@ -72,6 +77,20 @@ public final class BrokerHttp {
    */
   public BrokerHttp(
       List<URI> baseUrls, String token, Duration connectTimeout, Duration requestTimeout) {
+    this(baseUrls, token, connectTimeout, requestTimeout, null);
+  }
+
+  /**
+   * @param token a bearer token of the broker, or null
+   * @param sslContext the TLS settings (trusted certificates, a client certificate) of {@code
+   *     https} broker URLs, or null for the JVM's default
+   */
+  public BrokerHttp(
+      List<URI> baseUrls,
+      String token,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      SSLContext sslContext) {
     if (baseUrls.isEmpty()) {
       throw new IllegalArgumentException("at least one broker URL is required");
     }
@@ -81,12 +100,15 @@ public final class BrokerHttp {
     this.authorization = token == null || token.isBlank() ? null : "Bearer " + token;
     this.requestTimeout = requestTimeout;
     // HTTP/1.1 explicitly: the default would offer an h2c upgrade on every new connection.
-    this.http =
+    HttpClient.Builder http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (sslContext != null) {
+      http.sslContext(sslContext);
+    }
+    this.http = http.build();
   }
 
   public List<URI> baseUrls() {

@@ -2,6 +2,7 @@ package io.halfmsg.consumer.spring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,6 +13,7 @@ import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -51,10 +53,19 @@ public class HalfmsgConsumerAutoConfiguration {
       ObjectProvider<DataSource> dataSource,
       ObjectProvider<PlatformTransactionManager> transactionManager,
       ObjectProvider<ObjectMapper> objectMapper,
-      ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers) {
+      ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers,
+      ObjectProvider<SslBundles> sslBundles) {
+    // Resolved here, not when the consumers start: a bundle that does not exist fails the start
+    // as a bean creation failure naming the property.
+    SSLContext sslContext =
+        properties.sslBundle() == null || properties.sslBundle().isBlank()
+            ? null
+            : SslBundleContexts.of(
+                sslBundles, "halfmsg.consumer.ssl-bundle", properties.sslBundle());
     return new ListenerContainer(
         halfmsgListenerMethods,
         properties,
+        sslContext,
         environment,
         dataSource,
         transactionManager,

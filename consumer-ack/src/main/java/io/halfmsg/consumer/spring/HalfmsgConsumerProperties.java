@@ -12,6 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param brokerUrls base URLs of the halfmsg broker instances (comma-separated); acks and the
  *     subscription fail over from one to the next
  * @param token a consumer-role bearer token of the broker
+ * @param sslBundle name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust store
+ *     verifies https broker URLs (and whose key store, if any, is this client's certificate); unset
+ *     means the JVM's default trust store
  * @param namesrvAddr RocketMQ name server address(es); defaults to halfmsg.rocketmq.namesrv-addr
  * @param consumerGroup the consumer group of listeners that do not name one
  * @param ackTimeout how long the broker waits for an ack before sending again; unset means the
@@ -36,6 +39,7 @@ public record HalfmsgConsumerProperties(
     @DefaultValue("true") boolean enabled,
     List<String> brokerUrls,
     String token,
+    String sslBundle,
     String namesrvAddr,
     String consumerGroup,
     Duration ackTimeout,

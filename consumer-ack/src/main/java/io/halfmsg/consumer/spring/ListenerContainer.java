@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
@@ -24,6 +25,7 @@ final class ListenerContainer implements SmartLifecycle {
 
   private final ListenerMethods methods;
   private final HalfmsgConsumerProperties properties;
+  private final SSLContext sslContext;
   private final Environment environment;
   private final ObjectProvider<DataSource> dataSource;
   private final ObjectProvider<PlatformTransactionManager> transactionManager;
@@ -36,6 +38,7 @@ final class ListenerContainer implements SmartLifecycle {
   ListenerContainer(
       ListenerMethods methods,
       HalfmsgConsumerProperties properties,
+      SSLContext sslContext,
       Environment environment,
       ObjectProvider<DataSource> dataSource,
       ObjectProvider<PlatformTransactionManager> transactionManager,
@@ -43,6 +46,7 @@ final class ListenerContainer implements SmartLifecycle {
       ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers) {
     this.methods = methods;
     this.properties = properties;
+    this.sslContext = sslContext;
     this.environment = environment;
     this.dataSource = dataSource;
     this.transactionManager = transactionManager;
@@ -125,6 +129,9 @@ final class ListenerContainer implements SmartLifecycle {
     }
     if (p.maxAttempts() != null) {
       b.maxAttempts(p.maxAttempts());
+    }
+    if (sslContext != null) {
+      b.sslContext(sslContext);
     }
     ObjectMapper types = json != null ? json : new ObjectMapper();
     for (ListenerMethods.Endpoint e : endpoints) {

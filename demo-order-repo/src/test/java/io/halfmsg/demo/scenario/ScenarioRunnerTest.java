@@ -181,7 +181,10 @@ class ScenarioRunnerTest {
     return n;
   }
 
-  private static String[] withDatabase(TestDatabase db, String... args) {
+  /**
+   * {@code args} and the settings every demo service of these tests needs: its database, any port.
+   */
+  static String[] withDatabase(TestDatabase db, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--spring.datasource.url=" + db.jdbcUrl());
     all.add("--spring.datasource.username=" + db.user());

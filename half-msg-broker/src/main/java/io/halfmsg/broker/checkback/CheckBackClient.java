@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,11 +53,13 @@ class CheckBackClient {
       CheckBackProperties properties,
       CheckBackSecrets secrets,
       EndpointGuard guard,
-      ObjectMapper json) {
+      ObjectMapper json,
+      SslBundles sslBundles) {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(properties.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
+            .sslContext(properties.sslContext(sslBundles))
             .build();
     this.json = json;
     this.secrets = secrets;

@@ -1,10 +1,15 @@
 package io.halfmsg.broker.checkback;
 
+import io.halfmsg.broker.BrokerConfigurationException;
 import io.halfmsg.broker.ConfigChecks;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 
 /**
  * When and how the broker asks producers about undecided messages.
@@ -28,6 +33,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param connectTimeout TCP connect timeout of a check-back call
  * @param requestTimeout whole-request timeout of a check-back call
  * @param enabled whether this instance runs the scanner (all instances accept the API anyway)
+ * @param sslBundle name of the Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) whose trust
+ *     store verifies {@code https} check-back URLs (and whose key store, if any, is the broker's
+ *     client certificate); unset: the JVM's default trust store
  */
 @ConfigurationProperties("halfmsg.check-back")
 public record CheckBackProperties(
@@ -44,7 +52,8 @@ public record CheckBackProperties(
     Duration lease,
     Duration connectTimeout,
     Duration requestTimeout,
-    Boolean enabled) {
+    Boolean enabled,
+    String sslBundle) {
 
   public CheckBackProperties {
     firstCheckAfter = or(firstCheckAfter, Duration.ofSeconds(5));
@@ -93,6 +102,32 @@ public record CheckBackProperties(
     ConfigChecks.positive(at + "lease", lease);
     ConfigChecks.positive(at + "connect-timeout", connectTimeout);
     ConfigChecks.positive(at + "request-timeout", requestTimeout);
+  }
+
+  /**
+   * The TLS settings of check-back calls: those of {@link #sslBundle}, else the JVM's default.
+   *
+   * @throws BrokerConfigurationException if there is no such bundle
+   */
+  SSLContext sslContext(SslBundles bundles) {
+    String property = "halfmsg.check-back.ssl-bundle";
+    try {
+      return sslBundle == null || sslBundle.isBlank()
+          ? SSLContext.getDefault()
+          : bundles.getBundle(sslBundle).createSslContext();
+    } catch (NoSuchSslBundleException e) {
+      throw new BrokerConfigurationException(
+          property + "=" + sslBundle + " names no SSL bundle.",
+          "Define it, e.g. spring.ssl.bundle.jks."
+              + sslBundle
+              + ".truststore.location (or spring.ssl.bundle.pem."
+              + sslBundle
+              + ".truststore.certificate), or unset "
+              + property
+              + " to use the JVM's default trust store.");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("The JVM has no default SSLContext", e);
+    }
   }
 
   /** Delay before the next check after {@code checksDone} undecided checks (1 or more). */

@@ -4,13 +4,16 @@ import io.halfmsg.producer.CheckBackUrls;
 import io.halfmsg.producer.EndpointHeartbeat;
 import io.halfmsg.producer.HalfmsgProducer;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.boot.web.server.Ssl;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.Environment;
 
 /**
  * Registers the Spring MVC check-back endpoint with the broker once the web server is up (only then
- * is the port known), and keeps it registered until the context closes.
+ * is the port known), and keeps it registered until the context closes. The derived URL is {@code
+ * https} when the server has TLS ({@code server.ssl.*}).
  */
 final class CheckBackRegistration
     implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
@@ -48,12 +51,21 @@ final class CheckBackRegistration
       return properties.url();
     }
     return CheckBackUrls.of(
+        serverUsesTls() ? "https" : "http",
         properties.host(),
         null,
         port,
         trimSlash(environment.getProperty("server.servlet.context-path", ""))
             + trimSlash(environment.getProperty("spring.mvc.servlet.path", ""))
             + properties.path());
+  }
+
+  /** As Spring Boot decides it for the web server: any {@code server.ssl.*}, unless disabled. */
+  private boolean serverUsesTls() {
+    return Binder.get(environment)
+        .bind("server.ssl", Ssl.class)
+        .map(s -> s.isEnabled())
+        .orElse(false);
   }
 
   private static String trimSlash(String path) {

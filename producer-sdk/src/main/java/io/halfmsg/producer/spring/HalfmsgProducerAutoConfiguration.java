@@ -25,6 +25,7 @@ import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -53,7 +54,8 @@ public class HalfmsgProducerAutoConfiguration {
   @ConditionalOnMissingBean
   HalfmsgProducer halfmsgProducer(
       HalfmsgProducerProperties properties,
-      ObjectProvider<HalfmsgProducerBuilderCustomizer> customizers) {
+      ObjectProvider<HalfmsgProducerBuilderCustomizer> customizers,
+      ObjectProvider<SslBundles> sslBundles) {
     if (properties.producerGroup() == null || properties.producerGroup().isBlank()) {
       throw new IllegalStateException("Set halfmsg.producer.producer-group");
     }
@@ -78,6 +80,10 @@ public class HalfmsgProducerAutoConfiguration {
     }
     if (properties.queueCapacity() != null) {
       builder.queueCapacity(properties.queueCapacity());
+    }
+    if (properties.sslBundle() != null && !properties.sslBundle().isBlank()) {
+      builder.sslContext(
+          SslBundleContexts.of(sslBundles, "halfmsg.producer.ssl-bundle", properties.sslBundle()));
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();

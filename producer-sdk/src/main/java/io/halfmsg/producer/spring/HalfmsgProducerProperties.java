@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param brokerUrls Base URLs of the halfmsg broker instances (comma-separated). Calls fail over
  *     from one to the next.
  * @param token Producer-role bearer token of the broker. Never logged.
+ * @param sslBundle Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust store
+ *     verifies https broker URLs (and whose key store, if any, is this client's certificate).
+ *     Unset: the JVM's default trust store.
  * @param producerGroup Producer group: the instances of one service share it and answer its
  *     check-backs.
  * @param connectTimeout TCP connect timeout of calls to the broker.
@@ -37,6 +40,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record HalfmsgProducerProperties(
     List<String> brokerUrls,
     String token,
+    String sslBundle,
     String producerGroup,
     @DefaultValue("2s") Duration connectTimeout,
     @DefaultValue("5s") Duration requestTimeout,
@@ -58,7 +62,9 @@ public record HalfmsgProducerProperties(
   public String toString() {
     return "HalfmsgProducerProperties[brokerUrls="
         + brokerUrls
-        + ", token=<redacted>, producerGroup="
+        + ", token=<redacted>, sslBundle="
+        + sslBundle
+        + ", producerGroup="
         + producerGroup
         + ", checkBack="
         + checkBack
@@ -76,7 +82,8 @@ public record HalfmsgProducerProperties(
    *     (halfmsg.check-back.secrets.GROUP). Required when enabled. Never logged.
    * @param path Path of the endpoint, below the servlet context path and DispatcherServlet path.
    * @param url URL to register with the broker, when the broker must reach this instance at another
-   *     address than the derived one (http://HOST:SERVER_PORT/CONTEXT_PATH/PATH).
+   *     address than the derived one (http://HOST:SERVER_PORT/CONTEXT_PATH/PATH; https:// when the
+   *     server has TLS, server.ssl.*).
    * @param host Host name or IP address in the derived URL. Default: the address of this machine.
    * @param port Port of the built-in check-back server of applications without Spring MVC (0: any
    *     free port).

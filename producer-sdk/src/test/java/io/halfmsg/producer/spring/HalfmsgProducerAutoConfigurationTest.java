@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Which beans the auto-configuration makes, and how it refuses an unsafe configuration. */
@@ -143,6 +144,21 @@ class HalfmsgProducerAutoConfigurationTest {
               assertThat(context).hasSingleBean(HalfmsgProducer.class);
               assertThat(context).doesNotHaveBean(CheckBackServer.class);
             });
+  }
+
+  @Test
+  void anSslBundleThatDoesNotExistStopsTheStartNamingTheProperty() {
+    runner
+        .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+        .withPropertyValues(
+            "halfmsg.producer.ssl-bundle=nowhere", "halfmsg.producer.check-back.enabled=false")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasStackTraceContaining(
+                        "halfmsg.producer.ssl-bundle=nowhere names no SSL bundle")
+                    .hasStackTraceContaining("spring.ssl.bundle.jks.nowhere.truststore.location"));
   }
 
   @Test
