@@ -53,4 +53,39 @@ public final class MessageRows {
       }
     }
   }
+
+  /**
+   * Inserts the delivery of message {@code messageId} to {@code group} (topic {@code t}, 16
+   * attempts allowed, 30 s ack timeout) in {@code state} after {@code attempts} sends; returns its
+   * primary key.
+   *
+   * @param nextAttemptAt when it is next due, as DATETIME text (UTC)
+   */
+  public static long insertDelivery(
+      TestDatabase db,
+      String messageId,
+      String group,
+      String state,
+      int attempts,
+      String nextAttemptAt)
+      throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement d =
+            c.prepareStatement(
+                "INSERT INTO hm_delivery (message_id, consumer_group, topic, state, attempts,"
+                    + " max_attempts, ack_timeout_ms, next_attempt_at, version, created_at)"
+                    + " VALUES (?, ?, 't', ?, ?, 16, 30000, ?, 0, '2000-01-01 00:00:00')",
+                PreparedStatement.RETURN_GENERATED_KEYS)) {
+      d.setString(1, messageId);
+      d.setString(2, group);
+      d.setString(3, state);
+      d.setInt(4, attempts);
+      d.setString(5, nextAttemptAt);
+      d.executeUpdate();
+      try (ResultSet keys = d.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
 }

@@ -58,17 +58,7 @@ class HistoryInTransactionTest {
 
   private void insertDeadDelivery(String messageId, String group) throws SQLException {
     MessageRows.insert(db, messageId, "FORWARDED", 0, "2030-01-01 00:00:00");
-    try (Connection c = db.connect();
-        PreparedStatement d =
-            c.prepareStatement(
-                "INSERT INTO hm_delivery (message_id, consumer_group, topic, state, attempts,"
-                    + " max_attempts, ack_timeout_ms, next_attempt_at, version, created_at)"
-                    + " VALUES (?, ?, 't', 'DEAD', 16, 16, 30000, '2030-01-01 00:00:00', 0,"
-                    + " '2026-01-01 00:00:00')")) {
-      d.setString(1, messageId);
-      d.setString(2, group);
-      d.executeUpdate();
-    }
+    MessageRows.insertDelivery(db, messageId, group, "DEAD", 16, "2030-01-01 00:00:00");
   }
 
   private String deliveryState(String messageId) throws SQLException {

@@ -121,22 +121,7 @@ class ClaimTest {
     if (!kind.equals("DELIVERY")) {
       return id;
     }
-    try (Connection c = db.connect()) {
-      try (PreparedStatement d =
-          c.prepareStatement(
-              "INSERT INTO hm_delivery (message_id, consumer_group, topic, state, attempts,"
-                  + " max_attempts, ack_timeout_ms, next_attempt_at, version, created_at)"
-                  + " VALUES (?, 'cg', 't', 'PENDING', 1, 16, 30000, '2000-01-01 00:00:00', 0,"
-                  + " '2000-01-01 00:00:00')",
-              PreparedStatement.RETURN_GENERATED_KEYS)) {
-        d.setString(1, messageId);
-        d.executeUpdate();
-        try (ResultSet keys = d.getGeneratedKeys()) {
-          keys.next();
-          return keys.getLong(1);
-        }
-      }
-    }
+    return MessageRows.insertDelivery(db, messageId, "cg", "PENDING", 1, "2000-01-01 00:00:00");
   }
 
   private List<Integer> versions(String table, List<Long> ids) throws SQLException {

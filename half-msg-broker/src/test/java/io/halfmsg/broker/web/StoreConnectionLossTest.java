@@ -46,7 +46,7 @@ class StoreConnectionLossTest {
   void anAckWhoseConnectionIsKilledIsToldToRetry() throws Exception {
     String messageId = UUID.randomUUID().toString();
     MessageRows.insert(db, messageId, "FORWARDED", 0, "2030-01-01 00:00:00");
-    insertPendingDelivery(messageId, "cg");
+    MessageRows.insertDelivery(db, messageId, "cg", "PENDING", 1, "2030-01-01 00:00:00");
     BrokerClient consumer = new BrokerClient(port, BrokerClient.CONSUMER_TOKEN);
     String ack = BrokerClient.json(List.of(Map.of("messageId", messageId, "consumerGroup", "cg")));
 
@@ -92,20 +92,6 @@ class StoreConnectionLossTest {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0;
       }
-    }
-  }
-
-  private void insertPendingDelivery(String messageId, String group) throws SQLException {
-    try (Connection c = db.connect();
-        PreparedStatement d =
-            c.prepareStatement(
-                "INSERT INTO hm_delivery (message_id, consumer_group, topic, state, attempts,"
-                    + " max_attempts, ack_timeout_ms, next_attempt_at, version, created_at)"
-                    + " VALUES (?, ?, 't', 'PENDING', 1, 16, 30000, '2030-01-01 00:00:00', 0,"
-                    + " '2026-01-01 00:00:00')")) {
-      d.setString(1, messageId);
-      d.setString(2, group);
-      d.executeUpdate();
     }
   }
 }
