@@ -13,6 +13,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -39,12 +41,16 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   // RecoverableDataAccessException is how a connection lost mid-statement arrives (the database
-  // restarted, a proxy cut it): like the others, the request may simply be retried.
+  // restarted, a proxy cut it); in a transaction the rollback then fails too, which Spring reports
+  // as TransactionSystemException, and a pool that cannot hand out a connection fails the begin
+  // with CannotCreateTransactionException. Every API write is idempotent: the client retries.
   @ExceptionHandler({
     DataAccessResourceFailureException.class,
     TransientDataAccessException.class,
     RecoverableDataAccessException.class,
-    QueryTimeoutException.class
+    QueryTimeoutException.class,
+    TransactionSystemException.class,
+    CannotCreateTransactionException.class
   })
   ResponseEntity<ProblemDetail> handleStoreUnavailable(Exception e) {
     log.warn("Message store unavailable: {}", e.getMessage());

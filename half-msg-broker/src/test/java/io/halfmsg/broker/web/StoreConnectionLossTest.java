@@ -82,6 +82,53 @@ class StoreConnectionLossTest {
         .until(() -> consumer.post("/api/v1/acks", ack).status() == 200);
   }
 
+  /**
+   * A commit runs in a transaction: when its connection dies, the rollback fails too, and Spring
+   * reports that as a {@code TransactionSystemException} — the chaos run's 15-minute round saw one
+   * answered 500 while the database restarted. The producer may simply send the decision again.
+   */
+  @Test
+  void aCommitWhoseConnectionIsKilledIsToldToRetry() throws Exception {
+    BrokerClient producer = new BrokerClient(port, BrokerClient.PRODUCER_TOKEN);
+    String messageId = UUID.randomUUID().toString();
+    assertThat(
+            producer
+                .prepare(
+                    Map.of(
+                        "messageId", messageId,
+                        "producerGroup", "g",
+                        "topic", "t",
+                        "body", "x"))
+                .status())
+        .isEqualTo(201);
+
+    BrokerClient.Response answer;
+    try (Connection locker = db.connect()) {
+      locker.setAutoCommit(false);
+      try (PreparedStatement lock =
+          locker.prepareStatement("SELECT id FROM hm_message WHERE message_id = ? FOR UPDATE")) {
+        lock.setString(1, messageId);
+        lock.executeQuery().close();
+      }
+      CompletableFuture<BrokerClient.Response> pending =
+          CompletableFuture.supplyAsync(() -> producer.commit(messageId));
+      long brokerConnection =
+          await("the commit's SELECT … FOR UPDATE waiting for the row lock")
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> waitingConnection("SELECT id, message_id%FOR UPDATE"), id -> id > 0);
+      try (Connection killer = db.connect();
+          Statement s = killer.createStatement()) {
+        s.execute("KILL CONNECTION " + brokerConnection);
+      }
+      answer = pending.get();
+      locker.rollback();
+    }
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+    assertThat(answer.problemType()).isEqualTo("urn:halfmsg:problem:store-unavailable");
+    await().atMost(Duration.ofSeconds(10)).until(() -> producer.commit(messageId).status() == 200);
+  }
+
   private long waitingConnection(String statementPattern) throws SQLException {
     try (Connection c = db.connect();
         PreparedStatement ps =
