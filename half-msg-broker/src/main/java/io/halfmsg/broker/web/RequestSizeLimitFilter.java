@@ -1,7 +1,6 @@
 package io.halfmsg.broker.web;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,31 +63,17 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     }
   }
 
-  private static final class LimitedStream extends ServletInputStream {
-    private final ServletInputStream delegate;
+  private static final class LimitedStream extends CheckedBodyStream {
     private long remaining;
 
     LimitedStream(ServletInputStream delegate, long maxBytes) {
-      this.delegate = delegate;
+      super(delegate);
       this.remaining = maxBytes;
     }
 
     @Override
-    public int read() throws IOException {
-      int b = delegate.read();
-      if (b >= 0) {
-        count(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = delegate.read(buffer, offset, length);
-      if (n > 0) {
-        count(n);
-      }
-      return n;
+    protected void check(byte[] buffer, int offset, int length) throws RequestTooLargeException {
+      count(length);
     }
 
     private void count(int n) throws RequestTooLargeException {
@@ -96,21 +81,6 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
       if (remaining < 0) {
         throw new RequestTooLargeException();
       }
-    }
-
-    @Override
-    public boolean isFinished() {
-      return delegate.isFinished();
-    }
-
-    @Override
-    public boolean isReady() {
-      return delegate.isReady();
-    }
-
-    @Override
-    public void setReadListener(ReadListener listener) {
-      delegate.setReadListener(listener);
     }
   }
 }

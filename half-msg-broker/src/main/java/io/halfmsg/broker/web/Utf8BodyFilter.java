@@ -1,7 +1,6 @@
 package io.halfmsg.broker.web;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,37 +63,20 @@ class Utf8BodyFilter extends OncePerRequestFilter {
   }
 
   /** Checks the bytes read against RFC 3629's table of well-formed UTF-8. */
-  private static final class Utf8Stream extends ServletInputStream {
-    private final ServletInputStream delegate;
+  private static final class Utf8Stream extends CheckedBodyStream {
     private int continuations;
     private int low = 0x80;
     private int high = 0xbf;
 
     Utf8Stream(ServletInputStream delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
-    public int read() throws IOException {
-      int b = delegate.read();
-      if (b >= 0) {
-        check(b);
-      } else {
-        atEnd();
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = delegate.read(buffer, offset, length);
-      for (int i = offset; i < offset + n; i++) {
+    protected void check(byte[] buffer, int offset, int length) throws BodyNotUtf8Exception {
+      for (int i = offset; i < offset + length; i++) {
         check(buffer[i] & 0xff);
       }
-      if (n < 0) {
-        atEnd();
-      }
-      return n;
     }
 
     private void check(int b) throws BodyNotUtf8Exception {
@@ -127,25 +109,11 @@ class Utf8BodyFilter extends OncePerRequestFilter {
       }
     }
 
-    private void atEnd() throws BodyNotUtf8Exception {
+    @Override
+    protected void atEnd() throws BodyNotUtf8Exception {
       if (continuations > 0) {
         throw new BodyNotUtf8Exception();
       }
-    }
-
-    @Override
-    public boolean isFinished() {
-      return delegate.isFinished();
-    }
-
-    @Override
-    public boolean isReady() {
-      return delegate.isReady();
-    }
-
-    @Override
-    public void setReadListener(ReadListener listener) {
-      delegate.setReadListener(listener);
     }
   }
 }
