@@ -5,6 +5,7 @@
 # (with HALFMSG_TEST_DB_USER / HALFMSG_TEST_DB_PASSWORD). Otherwise the local MariaDB at
 # 127.0.0.1:3306 is used: started if it is installed but stopped, installed with apt-get if missing
 # (as root), and its root user given an empty password over TCP if it has none yet.
+# promtool (Debian's prometheus package), which tests the alert rules, is installed if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,5 +58,14 @@ provision_database() {
   can_login || { log "cannot log in to MariaDB at 127.0.0.1:3306 as root"; return 1; }
 }
 
+provision_promtool() {
+  if command -v promtool >/dev/null 2>&1; then return 0; fi
+  log "installing promtool (Debian's prometheus package) with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  command -v promtool >/dev/null 2>&1 || { log "promtool is still missing"; return 1; }
+}
+
 provision_database
+provision_promtool
 exec ./mvnw -B -ntp verify "$@"

@@ -134,7 +134,7 @@ class CheckBackClient {
       TransactionState state = CheckBackAnswerParser.parse(response.statusCode(), answer);
       String detail =
           response.statusCode() == 200 ? url : url + " answered HTTP " + response.statusCode();
-      return new CheckBackAnswer(state, detail);
+      return CheckBackAnswer.of(state, detail);
     }
   }
 

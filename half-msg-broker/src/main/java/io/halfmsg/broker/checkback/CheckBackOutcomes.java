@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -29,7 +27,6 @@ class CheckBackOutcomes {
   private final TransactionTemplate transaction;
   private final CheckBackProperties properties;
   private final Clock clock;
-  private final Map<TransactionState, Counter> answers = new EnumMap<>(TransactionState.class);
   private final Counter parked;
   private final Counter superseded;
 
@@ -45,14 +42,6 @@ class CheckBackOutcomes {
     this.transaction = transaction;
     this.properties = properties;
     this.clock = clock;
-    for (TransactionState s : TransactionState.values()) {
-      answers.put(
-          s,
-          Counter.builder("halfmsg.checkback.answers")
-              .description("Check-back answers by state; no answer counts as UNKNOWN")
-              .tag("state", s.name())
-              .register(meters));
-    }
     this.parked =
         Counter.builder("halfmsg.messages.parked")
             .description("Messages parked after max-checks undecided check-backs")
@@ -65,7 +54,6 @@ class CheckBackOutcomes {
 
   void apply(DueMessage m, CheckBackAnswer checkBack) {
     TransactionState answer = checkBack.state();
-    answers.get(answer).increment();
     Instant now = clock.instant();
     int checks = m.checkCount() + 1;
     boolean parks = answer == TransactionState.UNKNOWN && checks >= properties.maxChecks();

@@ -2,11 +2,15 @@ package io.halfmsg.broker.checkback;
 
 import io.halfmsg.broker.endpoint.EndpointRegistry;
 import io.halfmsg.broker.scan.ClaimingScanner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -23,6 +27,7 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
   private final CheckBackClient client;
   private final CheckBackOutcomes outcomes;
   private final EndpointRegistry endpoints;
+  private final Map<String, Timer> checks = new HashMap<>();
 
   CheckBackScanner(
       CheckBackRepository repository,
@@ -31,7 +36,8 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
       EndpointRegistry endpoints,
       CheckBackProperties properties,
       TransactionTemplate transaction,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     super(
         "halfmsg-checkback",
         new Settings(
@@ -46,6 +52,17 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
     this.client = client;
     this.outcomes = outcomes;
     this.endpoints = endpoints;
+    for (String outcome : CheckBackAnswer.OUTCOMES) {
+      checks.put(
+          outcome,
+          Timer.builder("halfmsg.checkback")
+              .description("Check-backs by outcome: the producer's answer, or NO_ANSWER")
+              .tag("outcome", outcome)
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofMillis(1))
+              .maximumExpectedValue(Duration.ofSeconds(30))
+              .register(meters));
+    }
   }
 
   @Override
@@ -75,7 +92,9 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
 
   @Override
   protected void process(DueCheck check) throws InterruptedException {
+    long start = System.nanoTime();
     CheckBackAnswer answer = client.check(check.message(), check.endpoints());
+    checks.get(answer.outcome()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     if (isRunning()) {
       outcomes.apply(check.message(), answer);
     }

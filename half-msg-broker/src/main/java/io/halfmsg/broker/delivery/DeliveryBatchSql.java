@@ -107,6 +107,30 @@ class DeliveryBatchSql {
   }
 
   /**
+   * When the messages of these acks were committed (their deliveries' creation), for the acks that
+   * {@link #ack} wrote at {@code ackedAt}: repeated acks, which changed nothing, are not counted
+   * again.
+   */
+  List<Instant> commitTimesOf(List<AckRequest> acks, Instant ackedAt) {
+    List<Object> args = new ArrayList<>(acks.size() * 3 + 1);
+    args.add(ListSql.instantText(ackedAt));
+    acks.forEach(a -> args.add(a.messageId()));
+    acks.forEach(
+        a -> {
+          args.add(a.messageId());
+          args.add(a.consumerGroup());
+        });
+    return jdbc.query(
+        "SELECT created_at FROM hm_delivery WHERE acked_at = ? AND message_id IN ("
+            + ListSql.placeholders(acks.size())
+            + ") AND (message_id, consumer_group) IN ("
+            + ListSql.rows("(?, ?)", acks.size())
+            + ")",
+        (rs, row) -> ListSql.readInstant(rs, 1),
+        args.toArray());
+  }
+
+  /**
    * A late ack of a DEAD delivery counts too: the consumer did apply the message. The message_id
    * list lets the unique index narrow the rows before the pairs are matched.
    */

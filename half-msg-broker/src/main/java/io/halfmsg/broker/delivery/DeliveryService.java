@@ -22,6 +22,7 @@ public class DeliveryService {
   private final DeliveryBatchSql sql;
   private final MessageHistory history;
   private final ForwardConfirmations confirmations;
+  private final AckLatency ackLatency;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Counter acked;
@@ -31,6 +32,7 @@ public class DeliveryService {
       DeliveryBatchSql sql,
       MessageHistory history,
       ForwardConfirmations confirmations,
+      AckLatency ackLatency,
       TransactionTemplate transaction,
       Clock clock,
       MeterRegistry meters) {
@@ -38,6 +40,7 @@ public class DeliveryService {
     this.sql = sql;
     this.history = history;
     this.confirmations = confirmations;
+    this.ackLatency = ackLatency;
     this.transaction = transaction;
     this.clock = clock;
     this.acked =
@@ -53,6 +56,7 @@ public class DeliveryService {
     acked.increment(n);
     if (n > 0) {
       confirmations.confirmAcked(acks.stream().map(AckRequest::messageId).toList(), now);
+      ackLatency.acked(acks, now);
     }
     return n;
   }

@@ -6,8 +6,6 @@ import io.halfmsg.broker.message.MessageRepository;
 import io.halfmsg.broker.message.NextLook;
 import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.broker.rocketmq.RocketMqSender;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +34,7 @@ class FastPathForwarder implements DisposableBean {
   private final long freshNanos;
   private final Batcher<Pending> queue;
   private final Batcher<Long> retrySoon;
-  private final Counter failed;
+  private final DeliveryMeters meters;
 
   FastPathForwarder(
       MessageRepository messages,
@@ -46,7 +44,7 @@ class FastPathForwarder implements DisposableBean {
       NextLook nextLook,
       Clock clock,
       DeliveryProperties delivery,
-      MeterRegistry meters) {
+      DeliveryMeters meters) {
     this.messages = messages;
     this.sender = sender;
     this.confirmations = confirmations;
@@ -54,10 +52,7 @@ class FastPathForwarder implements DisposableBean {
     // commit that waited half of that is read again, so one the scanner already sent is not sent
     // twice.
     this.freshNanos = delivery.forwardRetryAfter().toNanos() / 2;
-    this.failed =
-        Counter.builder("halfmsg.forward.fast-path.failures")
-            .description("Fast-path sends that failed and were left to the recovery scanner")
-            .register(meters);
+    this.meters = meters;
     this.queue = new Batcher<>("halfmsg-forward", 50_000, 200, 2, this::forward);
     // A failed send is left to the recovery scanner, which should try it soon: a full queue only
     // means it waits forward-retry-after, as before.
@@ -111,12 +106,13 @@ class FastPathForwarder implements DisposableBean {
         new SendCallback() {
           @Override
           public void onSuccess(SendResult result) {
+            meters.sent(m.resolvedAt());
             confirmations.confirm(m.id());
           }
 
           @Override
           public void onException(Throwable e) {
-            failed.increment();
+            meters.sendFailed(DeliveryMeters.Path.FAST);
             retrySoon.offer(m.id());
             // RocketMqReachability warns while sends fail; each one at DEBUG.
             log.debug("Fast-path send of {} failed: {}", m.messageId(), e.toString());

@@ -3,8 +3,6 @@ package io.halfmsg.broker.delivery;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.batch.Batcher;
 import io.halfmsg.broker.message.NextLook;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -26,26 +24,26 @@ class ForwardConfirmations implements DisposableBean {
   private final NextLook nextLook;
   private final Batcher<Long> queue;
   private final Batcher<Acked> acked;
-  private final Counter forwarded;
+  private final DeliveryMeters meters;
 
   /** A message a group acked, and when. */
   private record Acked(String messageId, Instant at) {}
 
-  ForwardConfirmations(DeliveryBatchSql sql, Clock clock, NextLook nextLook, MeterRegistry meters) {
+  ForwardConfirmations(
+      DeliveryBatchSql sql, Clock clock, NextLook nextLook, DeliveryMeters meters) {
     this.sql = sql;
     this.clock = clock;
     this.nextLook = nextLook;
-    this.forwarded =
-        Counter.builder("halfmsg.forwarded")
-            .description("Messages stored in RocketMQ and marked FORWARDED")
-            .register(meters);
-    this.queue = new Batcher<>("halfmsg-confirm", 50_000, 500, 1, this::write);
+    this.meters = meters;
+    this.queue =
+        new Batcher<>(
+            "halfmsg-confirm", 50_000, 500, 1, ids -> write(ids, DeliveryMeters.Path.FAST));
     this.acked = new Batcher<>("halfmsg-confirm-acked", 50_000, 500, 1, this::writeAcked);
   }
 
   void confirm(long messageRowId) {
     if (!queue.offer(messageRowId)) {
-      write(List.of(messageRowId));
+      write(List.of(messageRowId), DeliveryMeters.Path.FAST);
     }
   }
 
@@ -64,13 +62,13 @@ class ForwardConfirmations implements DisposableBean {
 
   /** Confirms at once, for the recovery scanner. */
   void confirmNow(long messageRowId) {
-    write(List.of(messageRowId));
+    write(List.of(messageRowId), DeliveryMeters.Path.RECOVERY);
   }
 
-  private void write(List<Long> ids) {
+  private void write(List<Long> ids, DeliveryMeters.Path path) {
     Instant now = clock.instant();
-    forwarded.increment(
-        sql.confirmForwarded(ids, now, nextLook.after(MessageState.FORWARDED, now)));
+    meters.forwarded(
+        path, sql.confirmForwarded(ids, now, nextLook.after(MessageState.FORWARDED, now)));
   }
 
   private void writeAcked(List<Acked> batch) {
@@ -78,7 +76,8 @@ class ForwardConfirmations implements DisposableBean {
     // before ACKED.
     Instant forwardedAt =
         batch.stream().map(Acked::at).min(Comparator.naturalOrder()).orElseThrow().minusNanos(1000);
-    forwarded.increment(
+    meters.forwarded(
+        DeliveryMeters.Path.ACK,
         sql.confirmForwardedByMessageId(
             batch.stream().map(Acked::messageId).distinct().toList(),
             forwardedAt,

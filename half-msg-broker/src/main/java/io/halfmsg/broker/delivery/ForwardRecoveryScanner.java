@@ -30,6 +30,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
   private final ForwardConfirmations confirmations;
   private final NextLook nextLook;
   private final Clock clock;
+  private final DeliveryMeters meters;
 
   ForwardRecoveryScanner(
       DeliveryMapper mapper,
@@ -39,7 +40,8 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
       NextLook nextLook,
       TransactionTemplate transaction,
       DeliveryProperties properties,
-      Clock clock) {
+      Clock clock,
+      DeliveryMeters meters) {
     super(
         "halfmsg-forward-recovery",
         new Settings(
@@ -56,6 +58,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
     this.confirmations = confirmations;
     this.nextLook = nextLook;
     this.clock = clock;
+    this.meters = meters;
   }
 
   @Override
@@ -87,8 +90,10 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
     }
     try {
       sender.send(m);
+      meters.sent(m.resolvedAt());
       confirmations.confirmNow(m.id());
     } catch (Exception e) {
+      meters.sendFailed(DeliveryMeters.Path.RECOVERY);
       // RocketMqReachability warns about failing sends; this one comes due again soon, not only
       // when the lease runs out, so that it goes out soon after RocketMQ is back.
       Instant next = nextLook.forwardRetry(m.resolvedAt(), clock.instant());

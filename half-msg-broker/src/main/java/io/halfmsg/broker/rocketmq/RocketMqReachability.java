@@ -1,5 +1,7 @@
 package io.halfmsg.broker.rocketmq;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +42,12 @@ public class RocketMqReachability implements HealthIndicator {
   private volatile String lastError;
   private volatile long lastWarningNanos = System.nanoTime() - WARN_EVERY.toNanos();
 
-  RocketMqReachability(RocketMqProperties properties, Clock clock) {
+  RocketMqReachability(RocketMqProperties properties, Clock clock, MeterRegistry meters) {
     this.properties = properties;
     this.clock = clock;
+    Gauge.builder("halfmsg.rocketmq.reachable", this, r -> r.failingSince == null ? 1 : 0)
+        .description("1 unless this instance's sends to RocketMQ are failing (0 while they do)")
+        .register(meters);
   }
 
   void succeeded() {
