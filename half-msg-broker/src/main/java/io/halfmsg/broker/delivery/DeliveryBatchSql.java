@@ -9,9 +9,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The hot path's statements on deliveries and forwarding, one per batch whatever its size. They are
- * plain JDBC, not MyBatis, for speed (see {@link ListSql}); like the mappers they run in the
- * caller's Spring transaction, if any.
+ * The hot path's statements on deliveries, one per batch whatever its size. They are plain JDBC,
+ * not MyBatis, for speed (see {@link ListSql}); like the mappers they run in the caller's Spring
+ * transaction, if any.
  *
  * <p>A component, not a {@code @Repository}: JdbcTemplate already translates SQL exceptions, and
  * the repository proxy would add a reflective call to every statement.
@@ -48,61 +48,6 @@ class DeliveryBatchSql {
             + " AND m.message_id IN ("
             + ListSql.placeholders(messageIds.size())
             + ")",
-        args.toArray());
-  }
-
-  /**
-   * Brings COMMITTED messages forward for the recovery scanner, never later than they were due. By
-   * primary key; a message forwarded meanwhile ({@code forwarded_at} set, see {@link
-   * #confirmForwarded}) keeps its retention time.
-   */
-  int dueSooner(List<Long> ids, Instant due) {
-    List<Object> args = new ArrayList<>(ids.size() + 2);
-    args.add(ListSql.instantText(due));
-    args.addAll(ids);
-    args.add(ListSql.instantText(due));
-    return jdbc.update(
-        "UPDATE hm_message SET next_check_at = ? WHERE id IN ("
-            + ListSql.placeholders(ids.size())
-            + ") AND forwarded_at IS NULL AND next_check_at > ?",
-        args.toArray());
-  }
-
-  /**
-   * Primary-key lookups only: a COMMITTED message can only become FORWARDED, so no state condition
-   * is needed, and one would let the optimizer scan (and lock) the state index. Once per message: a
-   * second confirmation (the fast path's and a recovery send's of the same message) finds {@code
-   * forwarded_at} set and changes nothing, so the first time stays and nothing is counted twice;
-   * the column has no index to mislead the optimizer.
-   */
-  int confirmForwarded(List<Long> ids, Instant forwardedAt, Instant retainUntil) {
-    return markForwarded("id", ids, forwardedAt, retainUntil);
-  }
-
-  /**
-   * {@link #confirmForwarded} for messages known by their {@code message_id} (unique), for acks: a
-   * message a group acked was stored in RocketMQ, even if the confirmation of its send has not been
-   * written yet.
-   */
-  int confirmForwardedByMessageId(
-      List<String> messageIds, Instant forwardedAt, Instant retainUntil) {
-    return markForwarded("message_id", messageIds, forwardedAt, retainUntil);
-  }
-
-  /** {@code key} is one of the two unique columns above, never input. */
-  private int markForwarded(String key, List<?> values, Instant forwardedAt, Instant retainUntil) {
-    List<Object> args = new ArrayList<>(values.size() + 2);
-    args.add(ListSql.instantText(forwardedAt));
-    args.add(ListSql.instantText(retainUntil));
-    args.addAll(values);
-    return jdbc.update(
-        "UPDATE hm_message SET state = 'FORWARDED', forwarded_at = ?, next_check_at = ?,"
-            + " version = version + 1"
-            + " WHERE "
-            + key
-            + " IN ("
-            + ListSql.placeholders(values.size())
-            + ") AND forwarded_at IS NULL",
         args.toArray());
   }
 

@@ -2,6 +2,7 @@ package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.batch.Batcher;
+import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.NextLook;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ForwardConfirmations implements DisposableBean {
 
-  private final DeliveryBatchSql sql;
+  private final MessageStore messages;
   private final Clock clock;
   private final NextLook nextLook;
   private final Batcher<Long> queue;
@@ -31,8 +32,9 @@ class ForwardConfirmations implements DisposableBean {
   /** A message a group acked, and when. */
   private record Acked(String messageId, Instant at) {}
 
-  ForwardConfirmations(DeliveryBatchSql sql, Clock clock, NextLook nextLook, MeterRegistry meters) {
-    this.sql = sql;
+  ForwardConfirmations(
+      MessageStore messages, Clock clock, NextLook nextLook, MeterRegistry meters) {
+    this.messages = messages;
     this.clock = clock;
     this.nextLook = nextLook;
     this.forwarded =
@@ -70,7 +72,7 @@ class ForwardConfirmations implements DisposableBean {
   private void write(List<Long> ids) {
     Instant now = clock.instant();
     forwarded.increment(
-        sql.confirmForwarded(ids, now, nextLook.after(MessageState.FORWARDED, now)));
+        messages.confirmForwarded(ids, now, nextLook.after(MessageState.FORWARDED, now)));
   }
 
   private void writeAcked(List<Acked> batch) {
@@ -79,7 +81,7 @@ class ForwardConfirmations implements DisposableBean {
     Instant forwardedAt =
         batch.stream().map(Acked::at).min(Comparator.naturalOrder()).orElseThrow().minusNanos(1000);
     forwarded.increment(
-        sql.confirmForwardedByMessageId(
+        messages.confirmForwardedByMessageId(
             batch.stream().map(Acked::messageId).distinct().toList(),
             forwardedAt,
             nextLook.after(MessageState.FORWARDED, clock.instant())));

@@ -32,16 +32,15 @@ class OperatorTransitionsTest {
 
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
-  @Autowired MessageMapper mapper;
+  @Autowired MessageStore store;
 
   @Test
   void aParkedMessageIsResolvedByAnOperatorOnce() throws SQLException {
     String messageId = insert("PARKED");
 
-    assertThat(mapper.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW))
-        .isEqualTo(1);
-    assertThat(mapper.resolveParkedByOperator(messageId, MessageState.ROLLED_BACK, NOW, NOW))
-        .isZero();
+    assertThat(store.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW)).isTrue();
+    assertThat(store.resolveParkedByOperator(messageId, MessageState.ROLLED_BACK, NOW, NOW))
+        .isFalse();
     assertThat(stateOf(messageId)).isEqualTo("COMMITTED");
   }
 
@@ -50,9 +49,9 @@ class OperatorTransitionsTest {
     for (String state : new String[] {"PREPARED", "COMMITTED", "FORWARDED", "ROLLED_BACK"}) {
       String messageId = insert(state);
 
-      assertThat(mapper.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW))
+      assertThat(store.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW))
           .as(state)
-          .isZero();
+          .isFalse();
       assertThat(stateOf(messageId)).isEqualTo(state);
     }
   }
