@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.MessageRows;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -144,11 +145,7 @@ class LockConflictTest {
   }
 
   private static void lock(Connection holder, String messageId) throws SQLException {
-    try (PreparedStatement s =
-        holder.prepareStatement("SELECT id FROM hm_message WHERE message_id = ? FOR UPDATE")) {
-      s.setString(1, messageId);
-      s.executeQuery().close();
-    }
+    MessageRows.lock(holder, "hm_message", "message_id", messageId);
   }
 
   /** Transactions on this test's database waiting for a row lock. */

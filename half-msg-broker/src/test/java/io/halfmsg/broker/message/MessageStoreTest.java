@@ -8,7 +8,6 @@ import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.broker.MessageRows;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -109,12 +108,7 @@ class MessageStoreTest {
     long free = insertExpired();
 
     try (Connection other = db.connect()) {
-      other.setAutoCommit(false);
-      try (PreparedStatement lock =
-          other.prepareStatement("SELECT id FROM hm_message WHERE id = ? FOR UPDATE")) {
-        lock.setLong(1, held);
-        lock.executeQuery().close();
-      }
+      MessageRows.lock(other, "hm_message", "id", held);
 
       List<ExpiredMessage> claimed =
           transaction.execute(

@@ -52,12 +52,7 @@ class StoreConnectionLossTest {
 
     BrokerClient.Response answer;
     try (Connection locker = db.connect()) {
-      locker.setAutoCommit(false);
-      try (PreparedStatement lock =
-          locker.prepareStatement("SELECT id FROM hm_delivery WHERE message_id = ? FOR UPDATE")) {
-        lock.setString(1, messageId);
-        lock.executeQuery().close();
-      }
+      MessageRows.lock(locker, "hm_delivery", "message_id", messageId);
       CompletableFuture<BrokerClient.Response> pending =
           CompletableFuture.supplyAsync(() -> consumer.post("/api/v1/acks", ack));
       long brokerConnection =
@@ -104,12 +99,7 @@ class StoreConnectionLossTest {
 
     BrokerClient.Response answer;
     try (Connection locker = db.connect()) {
-      locker.setAutoCommit(false);
-      try (PreparedStatement lock =
-          locker.prepareStatement("SELECT id FROM hm_message WHERE message_id = ? FOR UPDATE")) {
-        lock.setString(1, messageId);
-        lock.executeQuery().close();
-      }
+      MessageRows.lock(locker, "hm_message", "message_id", messageId);
       CompletableFuture<BrokerClient.Response> pending =
           CompletableFuture.supplyAsync(() -> producer.commit(messageId));
       long brokerConnection =
