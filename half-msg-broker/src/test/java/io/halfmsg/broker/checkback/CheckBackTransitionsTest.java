@@ -13,8 +13,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The check-back's conditional writes on a PREPARED message (see {@link MessageState}): each is
@@ -25,11 +23,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class CheckBackTransitionsTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 

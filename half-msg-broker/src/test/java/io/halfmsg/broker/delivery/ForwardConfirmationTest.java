@@ -14,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A message is confirmed FORWARDED once: when the fast path and a recovery send both stored it, the
@@ -25,11 +23,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class ForwardConfirmationTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   static final Instant FIRST = Instant.parse("2026-01-01T00:00:00Z");
   static final Instant SECOND = Instant.parse("2026-01-01T00:00:05Z");

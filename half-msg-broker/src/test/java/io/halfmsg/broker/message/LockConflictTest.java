@@ -25,8 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Real MariaDB lock failures in a decision batch's transaction: a deadlock the broker loses, a lock
@@ -45,11 +43,6 @@ class LockConflictTest {
   private static final String RETRIES = "halfmsg.store.lock-conflict.retries";
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   @LocalServerPort int port;
   @Autowired MeterRegistry meters;

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -37,11 +35,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 class MessageStoreTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 

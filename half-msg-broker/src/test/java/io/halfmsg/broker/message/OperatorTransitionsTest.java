@@ -12,8 +12,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * An operator's decision on a PARKED message (see {@link MessageState}): written once, while the
@@ -24,11 +22,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class OperatorTransitionsTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 

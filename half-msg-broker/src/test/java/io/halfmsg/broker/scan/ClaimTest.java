@@ -25,8 +25,6 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The claim every scanner shares ({@link ClaimingScanner#claim}), for each of the three claims:
@@ -39,11 +37,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class ClaimTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 

@@ -20,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A request whose database connection dies under it (the database restarted, a proxy cut it) is
@@ -34,11 +32,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class StoreConnectionLossTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   @LocalServerPort int port;
 
