@@ -42,7 +42,7 @@ public final class SdkBenchmark {
   BenchReport run() throws Exception {
     BenchSettings s = settings;
     // RocketMQ's client logs through its own shaded Logback (embedded-rocketmq's
-    // rmq.logback-test.xml); at WARN it reports every pull in flight when a consumer stops.
+    // rmq.logback.xml); at WARN it reports every pull in flight when a consumer stops.
     if (System.getProperty("halfmsg.rocketmq.log.level") == null) {
       System.setProperty("halfmsg.rocketmq.log.level", "ERROR");
     }

@@ -55,6 +55,26 @@ public final class MessageRows {
   }
 
   /**
+   * Locks rows of {@code table} in {@code tx}'s transaction (switched off auto-commit), held until
+   * it commits or rolls back: another instance's transaction still running. One lookup per row: on
+   * a table this small, "key IN (…)" scans and locks every row.
+   *
+   * @param key the column the rows are looked up by ({@code id}, {@code message_id}), from the
+   *     tests themselves, never from input
+   */
+  public static void lock(Connection tx, String table, String key, Object... values)
+      throws SQLException {
+    tx.setAutoCommit(false);
+    try (PreparedStatement lock =
+        tx.prepareStatement("SELECT id FROM " + table + " WHERE " + key + " = ? FOR UPDATE")) {
+      for (Object value : values) {
+        lock.setObject(1, value);
+        lock.executeQuery().close();
+      }
+    }
+  }
+
+  /**
    * Inserts the delivery of message {@code messageId} to {@code group} (topic {@code t}, 16
    * attempts allowed, 30 s ack timeout) in {@code state} after {@code attempts} sends; returns its
    * primary key.

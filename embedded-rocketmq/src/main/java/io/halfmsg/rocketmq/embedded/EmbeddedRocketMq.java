@@ -35,7 +35,7 @@ import org.apache.rocketmq.remoting.protocol.RemotingCommand;
  *
  * <p>The listeners speak plain TCP: TLS is off unless the JVM was started with {@code
  * -Dtls.server.mode}. RocketMQ logs through its own shaded Logback; this module's {@code
- * rmq.logback-test.xml} sends its warnings and errors to the console and drops the rest.
+ * rmq.logback.xml} sends its warnings and errors to the console and drops the rest.
  */
 public final class EmbeddedRocketMq implements AutoCloseable {
 

@@ -9,6 +9,7 @@ import io.halfmsg.api.signing.RequestSigner;
 import io.halfmsg.api.signing.SignatureHeaders;
 import io.halfmsg.broker.endpoint.EndpointGuard;
 import io.halfmsg.broker.endpoint.RefusedEndpointException;
+import io.halfmsg.broker.message.DueMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;

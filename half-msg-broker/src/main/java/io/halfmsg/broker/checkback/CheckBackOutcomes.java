@@ -2,7 +2,11 @@ package io.halfmsg.broker.checkback;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.broker.delivery.CommitHandoff;
 import io.halfmsg.broker.history.MessageHistory;
+import io.halfmsg.broker.message.DueMessage;
+import io.halfmsg.broker.message.MessageStore;
+import io.halfmsg.broker.message.NextLook;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -22,7 +26,9 @@ class CheckBackOutcomes {
 
   private static final Logger log = LoggerFactory.getLogger(CheckBackOutcomes.class);
 
-  private final CheckBackRepository repository;
+  private final MessageStore messages;
+  private final CommitHandoff handoff;
+  private final NextLook nextLook;
   private final MessageHistory history;
   private final TransactionTemplate transaction;
   private final CheckBackProperties properties;
@@ -31,13 +37,17 @@ class CheckBackOutcomes {
   private final Counter superseded;
 
   CheckBackOutcomes(
-      CheckBackRepository repository,
+      MessageStore messages,
+      CommitHandoff handoff,
+      NextLook nextLook,
       MessageHistory history,
       TransactionTemplate transaction,
       CheckBackProperties properties,
       Clock clock,
       MeterRegistry meters) {
-    this.repository = repository;
+    this.messages = messages;
+    this.handoff = handoff;
+    this.nextLook = nextLook;
     this.history = history;
     this.transaction = transaction;
     this.properties = properties;
@@ -64,13 +74,13 @@ class CheckBackOutcomes {
                 status -> {
                   boolean done =
                       switch (answer) {
-                        case COMMIT -> repository.resolve(m, MessageState.COMMITTED, now);
-                        case ROLLBACK -> repository.resolve(m, MessageState.ROLLED_BACK, now);
+                        case COMMIT -> decide(m, MessageState.COMMITTED, now);
+                        case ROLLBACK -> decide(m, MessageState.ROLLED_BACK, now);
                         case UNKNOWN ->
                             parks
-                                ? repository.park(m)
-                                : repository.scheduleNextCheck(
-                                    m, now.plus(properties.delayAfter(checks)));
+                                ? messages.park(m.id(), m.version())
+                                : messages.scheduleNextCheck(
+                                    m.id(), m.version(), now.plus(properties.delayAfter(checks)));
                       };
                   if (done) {
                     recordHistory(m, now, checks, answer, checkBack, parks);
@@ -94,6 +104,17 @@ class CheckBackOutcomes {
           checks,
           m.messageId());
     }
+  }
+
+  /** Decides the message as the check-back answered; a commit hands it to delivery. */
+  private boolean decide(DueMessage m, MessageState state, Instant now) {
+    if (!messages.resolveByCheckBack(m.id(), m.version(), state, now, nextLook.after(state, now))) {
+      return false;
+    }
+    if (state == MessageState.COMMITTED) {
+      handoff.committed(m.messageId(), now);
+    }
+    return true;
   }
 
   private void recordHistory(

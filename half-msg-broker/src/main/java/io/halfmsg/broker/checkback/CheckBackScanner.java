@@ -1,6 +1,8 @@
 package io.halfmsg.broker.checkback;
 
 import io.halfmsg.broker.endpoint.EndpointRegistry;
+import io.halfmsg.broker.message.DueMessage;
+import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.scan.ClaimingScanner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,14 +25,14 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
 
   private static final Duration FORGET_ENDPOINTS_AFTER = Duration.ofDays(1);
 
-  private final CheckBackRepository repository;
+  private final MessageStore messages;
   private final CheckBackClient client;
   private final CheckBackOutcomes outcomes;
   private final EndpointRegistry endpoints;
   private final Map<String, Timer> checks = new HashMap<>();
 
   CheckBackScanner(
-      CheckBackRepository repository,
+      MessageStore messages,
       CheckBackClient client,
       CheckBackOutcomes outcomes,
       EndpointRegistry endpoints,
@@ -48,7 +50,7 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
             properties.enabled()),
         transaction,
         clock);
-    this.repository = repository;
+    this.messages = messages;
     this.client = client;
     this.outcomes = outcomes;
     this.endpoints = endpoints;
@@ -67,7 +69,7 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
 
   @Override
   protected List<DueMessage> lockDue(Instant now, int limit) {
-    return repository.lockDue(now, limit);
+    return messages.lockDuePrepared(now, limit);
   }
 
   @Override
@@ -77,7 +79,7 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
 
   @Override
   protected int extendLease(List<Long> ids, Instant leaseUntil) {
-    return repository.extendLease(ids, leaseUntil);
+    return messages.extendLease(ids, leaseUntil);
   }
 
   /** Each message with the live check-back endpoints of its producer group. */

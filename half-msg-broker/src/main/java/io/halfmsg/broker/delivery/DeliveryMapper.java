@@ -7,20 +7,11 @@ import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
 /**
- * SQL of forwarding and deliveries (see {@code mapper/DeliveryMapper.xml}); the hot path's batch
- * statements are in {@link DeliveryBatchSql}.
+ * SQL of deliveries (see {@code mapper/DeliveryMapper.xml}); the hot path's batch statements are in
+ * {@link DeliveryBatchSql}, and forwarding's writes of messages in {@code MessageStore}.
  */
 @Mapper
 interface DeliveryMapper {
-
-  List<Long> lockUnforwarded(@Param("now") Instant now, @Param("limit") int limit);
-
-  int retryForwardAt(
-      @Param("id") long id,
-      @Param("version") int version,
-      @Param("nextCheckAt") Instant nextCheckAt);
-
-  int extendForwardLease(@Param("ids") List<Long> ids, @Param("leaseUntil") Instant leaseUntil);
 
   List<DueDelivery> lockDueDeliveries(@Param("now") Instant now, @Param("limit") int limit);
 

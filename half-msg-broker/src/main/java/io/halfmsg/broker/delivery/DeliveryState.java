@@ -7,7 +7,7 @@ package io.halfmsg.broker.delivery;
  *   <caption>Allowed transitions</caption>
  *   <tr><th>from</th><th>to</th><th>when</th><th>written by</th></tr>
  *   <tr><td>(none)</td><td>PENDING</td><td>the message is committed, one row per subscribed
- *       group</td><td>{@code DeliveryBatchSql.insertDeliveries}</td></tr>
+ *       group</td><td>{@code DeliveryBatchSql.insertForSubscribers}</td></tr>
  *   <tr><td>PENDING</td><td>PENDING</td><td>not acked in time: sent again, attempts + 1</td>
  *       <td>{@code DeliveryMapper.recordAttempt} (version-checked)</td></tr>
  *   <tr><td>PENDING</td><td>DEAD</td><td>{@code maxAttempts} sends without an ack</td>

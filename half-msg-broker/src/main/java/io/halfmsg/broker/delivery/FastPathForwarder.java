@@ -2,7 +2,7 @@ package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.batch.Batcher;
-import io.halfmsg.broker.message.MessageRepository;
+import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.NextLook;
 import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.broker.rocketmq.RocketMqSender;
@@ -28,7 +28,7 @@ class FastPathForwarder implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(FastPathForwarder.class);
 
-  private final MessageRepository messages;
+  private final MessageStore messages;
   private final RocketMqSender sender;
   private final ForwardConfirmations confirmations;
   private final long freshNanos;
@@ -37,10 +37,9 @@ class FastPathForwarder implements DisposableBean {
   private final DeliveryMeters meters;
 
   FastPathForwarder(
-      MessageRepository messages,
+      MessageStore messages,
       RocketMqSender sender,
       ForwardConfirmations confirmations,
-      DeliveryBatchSql sql,
       NextLook nextLook,
       Clock clock,
       DeliveryProperties delivery,
@@ -62,7 +61,7 @@ class FastPathForwarder implements DisposableBean {
             50_000,
             500,
             1,
-            ids -> sql.dueSooner(ids, nextLook.afterFailedFastPath(clock.instant())));
+            ids -> messages.dueSooner(ids, nextLook.afterFailedFastPath(clock.instant())));
   }
 
   /** A message to forward: as read at its commit, or only its id, to be read before sending. */
@@ -93,7 +92,7 @@ class FastPathForwarder implements DisposableBean {
         toRead.add(p.messageId());
       }
     }
-    for (StoredMessage m : messages.findAllByMessageIds(toRead)) {
+    for (StoredMessage m : messages.findAll(toRead)) {
       if (m.state() == MessageState.COMMITTED) {
         send(m);
       }

@@ -2,6 +2,7 @@ package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.batch.Batcher;
+import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.NextLook;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ForwardConfirmations implements DisposableBean {
 
-  private final DeliveryBatchSql sql;
+  private final MessageStore messages;
   private final Clock clock;
   private final NextLook nextLook;
   private final Batcher<Long> queue;
@@ -30,8 +31,8 @@ class ForwardConfirmations implements DisposableBean {
   private record Acked(String messageId, Instant at) {}
 
   ForwardConfirmations(
-      DeliveryBatchSql sql, Clock clock, NextLook nextLook, DeliveryMeters meters) {
-    this.sql = sql;
+      MessageStore messages, Clock clock, NextLook nextLook, DeliveryMeters meters) {
+    this.messages = messages;
     this.clock = clock;
     this.nextLook = nextLook;
     this.meters = meters;
@@ -68,7 +69,7 @@ class ForwardConfirmations implements DisposableBean {
   private void write(List<Long> ids, DeliveryMeters.Path path) {
     Instant now = clock.instant();
     meters.forwarded(
-        path, sql.confirmForwarded(ids, now, nextLook.after(MessageState.FORWARDED, now)));
+        path, messages.confirmForwarded(ids, now, nextLook.after(MessageState.FORWARDED, now)));
   }
 
   private void writeAcked(List<Acked> batch) {
@@ -78,7 +79,7 @@ class ForwardConfirmations implements DisposableBean {
         batch.stream().map(Acked::at).min(Comparator.naturalOrder()).orElseThrow().minusNanos(1000);
     meters.forwarded(
         DeliveryMeters.Path.ACK,
-        sql.confirmForwardedByMessageId(
+        messages.confirmForwardedByMessageId(
             batch.stream().map(Acked::messageId).distinct().toList(),
             forwardedAt,
             nextLook.after(MessageState.FORWARDED, clock.instant())));

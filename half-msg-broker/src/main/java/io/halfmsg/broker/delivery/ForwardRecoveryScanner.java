@@ -1,7 +1,7 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.MessageState;
-import io.halfmsg.broker.message.MessageRepository;
+import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.NextLook;
 import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.broker.rocketmq.RocketMqSender;
@@ -24,8 +24,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
 
   private static final Logger log = LoggerFactory.getLogger(ForwardRecoveryScanner.class);
 
-  private final DeliveryMapper mapper;
-  private final MessageRepository messages;
+  private final MessageStore messages;
   private final RocketMqSender sender;
   private final ForwardConfirmations confirmations;
   private final NextLook nextLook;
@@ -33,8 +32,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
   private final DeliveryMeters meters;
 
   ForwardRecoveryScanner(
-      DeliveryMapper mapper,
-      MessageRepository messages,
+      MessageStore messages,
       RocketMqSender sender,
       ForwardConfirmations confirmations,
       NextLook nextLook,
@@ -52,7 +50,6 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
             properties.enabled() && sender.enabled()),
         transaction,
         clock);
-    this.mapper = mapper;
     this.messages = messages;
     this.sender = sender;
     this.confirmations = confirmations;
@@ -63,7 +60,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
 
   @Override
   protected List<Long> lockDue(Instant now, int limit) {
-    return mapper.lockUnforwarded(now, limit);
+    return messages.lockDueCommitted(now, limit);
   }
 
   @Override
@@ -73,7 +70,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
 
   @Override
   protected int extendLease(List<Long> ids, Instant leaseUntil) {
-    return mapper.extendForwardLease(ids, leaseUntil);
+    return messages.extendLease(ids, leaseUntil);
   }
 
   /** Read whole after the claim, so that the claim's locks are held for a short time. */
@@ -97,7 +94,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
       // RocketMqReachability warns about failing sends; this one comes due again soon, not only
       // when the lease runs out, so that it goes out soon after RocketMQ is back.
       Instant next = nextLook.forwardRetry(m.resolvedAt(), clock.instant());
-      mapper.retryForwardAt(m.id(), m.version(), next);
+      messages.retryForwardAt(m.id(), m.version(), next);
       log.debug("Forwarding {} failed; next try at {}: {}", m.messageId(), next, e.toString());
     }
   }

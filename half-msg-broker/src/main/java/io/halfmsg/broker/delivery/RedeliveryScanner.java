@@ -1,7 +1,7 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.broker.history.MessageHistory;
-import io.halfmsg.broker.message.MessageRepository;
+import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.broker.rocketmq.RocketMqSender;
 import io.halfmsg.broker.scan.ClaimingScanner;
@@ -30,7 +30,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
 
   private final DeliveryMapper mapper;
   private final MessageHistory history;
-  private final MessageRepository messages;
+  private final MessageStore messages;
   private final RocketMqSender sender;
   private final DeliveryProperties properties;
   private final TransactionTemplate transaction;
@@ -41,7 +41,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   RedeliveryScanner(
       DeliveryMapper mapper,
       MessageHistory history,
-      MessageRepository messages,
+      MessageStore messages,
       RocketMqSender sender,
       TransactionTemplate transaction,
       DeliveryProperties properties,

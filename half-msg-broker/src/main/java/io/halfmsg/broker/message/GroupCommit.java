@@ -76,7 +76,7 @@ class GroupCommit implements DisposableBean {
   record Resolve(
       String messageId, MessageState target, Instant now, CompletableFuture<ResolveOutcome> done) {}
 
-  private final MessageBatchSql sql;
+  private final MessageStore store;
   private final CommitHandoff handoff;
   private final NextLook nextLook;
   private final TransactionTemplate transaction;
@@ -86,14 +86,14 @@ class GroupCommit implements DisposableBean {
   private final Counter refused;
 
   GroupCommit(
-      MessageBatchSql sql,
+      MessageStore store,
       CommitHandoff handoff,
       NextLook nextLook,
       TransactionTemplate transaction,
       LockConflictRetry lockConflicts,
       MessageProperties properties,
       MeterRegistry meters) {
-    this.sql = sql;
+    this.store = store;
     this.handoff = handoff;
     this.nextLook = nextLook;
     this.transaction = transaction;
@@ -200,7 +200,7 @@ class GroupCommit implements DisposableBean {
     List<Prepare> rest = chunk;
     for (int round = 1; !rest.isEmpty(); round++) {
       try {
-        sql.insertPrepared(rest);
+        store.insertPrepared(rest);
         return;
       } catch (DuplicateKeyException e) {
         if (round >= MAX_INSERT_ROUNDS) {
@@ -208,7 +208,8 @@ class GroupCommit implements DisposableBean {
         }
         // The conflicting row is committed (an uncommitted one would have made the INSERT wait),
         // so this read sees it; one deleted by retention meanwhile frees its id again.
-        sql.findAll(rest.stream().map(p -> p.message().messageId()).toList())
+        store
+            .findAll(rest.stream().map(p -> p.message().messageId()).toList())
             .forEach(m -> existing.put(m.messageId(), m));
         rest = rest.stream().filter(p -> !existing.containsKey(p.message().messageId())).toList();
       }
@@ -255,7 +256,7 @@ class GroupCommit implements DisposableBean {
     Set<String> ids = new TreeSet<>();
     batch.forEach(r -> ids.add(r.messageId()));
     Map<String, StoredMessage> rows = new HashMap<>();
-    sql.lockForDecision(ids).forEach(m -> rows.put(m.messageId(), m));
+    store.lockForDecision(ids).forEach(m -> rows.put(m.messageId(), m));
     Map<String, MessageState> states = new HashMap<>();
     rows.forEach((id, m) -> states.put(id, m.state()));
     Map<Resolve, ResolveOutcome> outcomes = new IdentityHashMap<>();
@@ -272,24 +273,18 @@ class GroupCommit implements DisposableBean {
         outcomes.put(r, new ResolveOutcome(false, current));
       }
     }
-    Instant nextForward = nextLook.after(MessageState.COMMITTED, now);
-    if (!committed.isEmpty()) {
-      sql.resolveAllByProducer(
-          committed.stream().map(id -> rows.get(id).id()).toList(),
-          MessageState.COMMITTED,
-          now,
-          nextForward);
-    }
-    if (!rolledBack.isEmpty()) {
-      sql.resolveAllByProducer(
-          rolledBack.stream().map(id -> rows.get(id).id()).toList(),
-          MessageState.ROLLED_BACK,
-          now,
-          nextLook.after(MessageState.ROLLED_BACK, now));
-    }
-    handoff.committedAsRead(
-        committed.stream().map(id -> rows.get(id).committedByProducer(now, nextForward)).toList(),
-        now);
+    List<StoredMessage> nowCommitted =
+        store.decideByProducer(
+            committed.stream().map(rows::get).toList(),
+            MessageState.COMMITTED,
+            now,
+            nextLook.after(MessageState.COMMITTED, now));
+    store.decideByProducer(
+        rolledBack.stream().map(rows::get).toList(),
+        MessageState.ROLLED_BACK,
+        now,
+        nextLook.after(MessageState.ROLLED_BACK, now));
+    handoff.committedAsRead(nowCommitted, now);
     return outcomes;
   }
 

@@ -2,19 +2,17 @@ package io.halfmsg.broker.message;
 
 import io.halfmsg.api.MessageState;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
 
 /**
- * SQL of {@code hm_message}, one statement per intent (see {@code mapper/MessageMapper.xml}); the
- * group commit's batch statements are in {@link MessageBatchSql}.
+ * The MyBatis statements on {@code hm_message} (see {@code mapper/MessageMapper.xml}): the
+ * scanners' claims and their version-checked writes, and the operator's and retention's; the hot
+ * path's statements and the reads of whole rows are in {@link MessageSql}.
  */
 @Mapper
 interface MessageMapper {
-
-  StoredMessage findByMessageId(@Param("messageId") String messageId);
 
   int resolveParkedByOperator(
       @Param("messageId") String messageId,
@@ -22,7 +20,33 @@ interface MessageMapper {
       @Param("resolvedAt") Instant resolvedAt,
       @Param("nextCheckAt") Instant nextCheckAt);
 
-  List<StoredMessage> findAllByIds(@Param("ids") Collection<Long> ids);
+  List<DueMessage> lockDuePrepared(@Param("now") Instant now, @Param("limit") int limit);
 
-  List<StoredMessage> findAllByMessageIds(@Param("messageIds") Collection<String> messageIds);
+  int extendLease(@Param("ids") List<Long> ids, @Param("leaseUntil") Instant leaseUntil);
+
+  int resolveByCheckBack(
+      @Param("id") long id,
+      @Param("version") int version,
+      @Param("state") MessageState state,
+      @Param("now") Instant now,
+      @Param("nextCheckAt") Instant nextCheckAt);
+
+  int scheduleNextCheck(
+      @Param("id") long id, @Param("version") int version, @Param("nextCheckAt") Instant next);
+
+  int park(@Param("id") long id, @Param("version") int version);
+
+  List<Long> lockDueCommitted(@Param("now") Instant now, @Param("limit") int limit);
+
+  int retryForwardAt(
+      @Param("id") long id,
+      @Param("version") int version,
+      @Param("nextCheckAt") Instant nextCheckAt);
+
+  List<ExpiredMessage> lockExpired(
+      @Param("state") MessageState state, @Param("now") Instant now, @Param("limit") int limit);
+
+  int postpone(@Param("ids") List<Long> ids, @Param("until") Instant until);
+
+  int deleteExpired(@Param("ids") List<Long> ids);
 }

@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class MessageService {
 
-  private final MessageRepository messages;
+  private final MessageStore messages;
   private final GroupCommit groupCommit;
   private final CommitHandoff handoff;
   private final NextLook nextLook;
@@ -32,7 +32,7 @@ public class MessageService {
   private final Duration defaultFirstCheck;
 
   MessageService(
-      MessageRepository messages,
+      MessageStore messages,
       GroupCommit groupCommit,
       CommitHandoff handoff,
       NextLook nextLook,

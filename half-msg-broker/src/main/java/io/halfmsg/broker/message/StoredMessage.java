@@ -24,8 +24,11 @@ public record StoredMessage(
     ResolvedBy resolvedBy,
     Instant forwardedAt) {
 
-  /** This message as a producer's commit at {@code now} leaves it (one version later). */
-  StoredMessage committedByProducer(Instant now, Instant nextCheckAt) {
+  /**
+   * This message as a producer's decision at {@code now} leaves it ({@code
+   * MessageSql.resolveAllByProducer}: one version later).
+   */
+  StoredMessage decidedByProducer(MessageState decision, Instant now, Instant nextCheckAt) {
     return new StoredMessage(
         id,
         messageId,
@@ -36,7 +39,7 @@ public record StoredMessage(
         body,
         bodyEncoding,
         properties,
-        MessageState.COMMITTED,
+        decision,
         checkCount,
         nextCheckAt,
         version + 1,

@@ -1,6 +1,9 @@
 package io.halfmsg.broker.retention;
 
+import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.history.MessageHistory;
+import io.halfmsg.broker.message.ExpiredMessage;
+import io.halfmsg.broker.message.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +33,8 @@ class RetentionJob implements SmartLifecycle {
   private static final int BATCH = 200;
   private static final Duration RECHECK_KEPT_AFTER = Duration.ofHours(1);
 
-  private final RetentionMapper mapper;
+  private final MessageStore messages;
+  private final RetentionMapper deliveries;
   private final MessageHistory history;
   private final TransactionTemplate transaction;
   private final Clock clock;
@@ -38,12 +42,14 @@ class RetentionJob implements SmartLifecycle {
   private volatile ScheduledExecutorService scheduler;
 
   RetentionJob(
-      RetentionMapper mapper,
+      MessageStore messages,
+      RetentionMapper deliveries,
       MessageHistory history,
       TransactionTemplate transaction,
       Clock clock,
       RetentionProperties properties) {
-    this.mapper = mapper;
+    this.messages = messages;
+    this.deliveries = deliveries;
     this.history = history;
     this.transaction = transaction;
     this.clock = clock;
@@ -53,7 +59,7 @@ class RetentionJob implements SmartLifecycle {
   /** Runs one pass; returns how many messages it deleted. */
   int purge() {
     int deleted = 0;
-    for (String state : List.of("ROLLED_BACK", "FORWARDED")) {
+    for (MessageState state : List.of(MessageState.ROLLED_BACK, MessageState.FORWARDED)) {
       Batch batch;
       do {
         batch = purgeBatch(state);
@@ -65,17 +71,17 @@ class RetentionJob implements SmartLifecycle {
 
   private record Batch(int looked, int deleted) {}
 
-  private Batch purgeBatch(String state) {
+  private Batch purgeBatch(MessageState state) {
     return transaction.execute(
         status -> {
           Instant now = clock.instant();
-          List<ExpiredMessage> expired = mapper.lockExpired(state, now, BATCH);
+          List<ExpiredMessage> expired = messages.lockExpired(state, now, BATCH);
           if (expired.isEmpty()) {
             return new Batch(0, 0);
           }
           Set<String> undelivered =
               new HashSet<>(
-                  mapper.findWithUnackedDeliveries(
+                  deliveries.findWithUnackedDeliveries(
                       expired.stream().map(ExpiredMessage::messageId).toList()));
           List<Long> deleteIds = new ArrayList<>();
           List<String> deleteMessageIds = new ArrayList<>();
@@ -89,12 +95,12 @@ class RetentionJob implements SmartLifecycle {
             }
           }
           if (!keepIds.isEmpty()) {
-            mapper.postpone(keepIds, now.plus(RECHECK_KEPT_AFTER));
+            messages.postpone(keepIds, now.plus(RECHECK_KEPT_AFTER));
           }
           if (!deleteIds.isEmpty()) {
-            mapper.deleteDeliveries(deleteMessageIds);
+            deliveries.deleteDeliveries(deleteMessageIds);
             history.deleteOf(deleteMessageIds);
-            mapper.deleteMessages(deleteIds);
+            messages.deleteExpired(deleteIds);
           }
           return new Batch(expired.size(), deleteIds.size());
         });

@@ -40,8 +40,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Check-backs against producers over real HTTP: every kind of answer and non-answer, redirects, and
@@ -83,11 +81,6 @@ class CheckBackTest {
         return new InetAddress[] {InetAddress.getByName(ip)};
       };
     }
-  }
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
   }
 
   @LocalServerPort int port;

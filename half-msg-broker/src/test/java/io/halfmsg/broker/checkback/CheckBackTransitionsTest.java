@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.broker.MessageRows;
+import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,8 +13,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The check-back's conditional writes on a PREPARED message (see {@link MessageState}): each is
@@ -25,21 +24,16 @@ class CheckBackTransitionsTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
 
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
-
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
-  @Autowired CheckBackMapper mapper;
+  @Autowired MessageStore store;
 
   @Test
   void anAnswerResolvesThePreparedMessageOnceForItsVersion() throws SQLException {
     long id = insertPrepared(3);
 
-    assertThat(mapper.resolve(id, 3, MessageState.COMMITTED, NOW, NOW)).isEqualTo(1);
-    assertThat(mapper.resolve(id, 3, MessageState.ROLLED_BACK, NOW, NOW)).isZero();
+    assertThat(store.resolveByCheckBack(id, 3, MessageState.COMMITTED, NOW, NOW)).isTrue();
+    assertThat(store.resolveByCheckBack(id, 3, MessageState.ROLLED_BACK, NOW, NOW)).isFalse();
     assertThat(stateAndVersion(id)).isEqualTo("COMMITTED/4");
   }
 
@@ -47,11 +41,11 @@ class CheckBackTransitionsTest {
   void anotherCheckIsScheduledOnceForItsVersion() throws SQLException {
     long id = insertPrepared(3);
 
-    assertThat(mapper.scheduleNextCheck(id, 3, NOW.plusSeconds(10))).isEqualTo(1);
-    assertThat(mapper.scheduleNextCheck(id, 3, NOW.plusSeconds(20))).isZero();
-    assertThat(mapper.resolve(id, 3, MessageState.COMMITTED, NOW, NOW))
+    assertThat(store.scheduleNextCheck(id, 3, NOW.plusSeconds(10))).isTrue();
+    assertThat(store.scheduleNextCheck(id, 3, NOW.plusSeconds(20))).isFalse();
+    assertThat(store.resolveByCheckBack(id, 3, MessageState.COMMITTED, NOW, NOW))
         .as("an answer for the old version after that")
-        .isZero();
+        .isFalse();
     assertThat(stateAndVersion(id)).isEqualTo("PREPARED/4");
   }
 
@@ -59,9 +53,9 @@ class CheckBackTransitionsTest {
   void aMessageIsParkedOnceForItsVersion() throws SQLException {
     long id = insertPrepared(3);
 
-    assertThat(mapper.park(id, 3)).isEqualTo(1);
-    assertThat(mapper.park(id, 3)).isZero();
-    assertThat(mapper.resolve(id, 3, MessageState.COMMITTED, NOW, NOW)).isZero();
+    assertThat(store.park(id, 3)).isTrue();
+    assertThat(store.park(id, 3)).isFalse();
+    assertThat(store.resolveByCheckBack(id, 3, MessageState.COMMITTED, NOW, NOW)).isFalse();
     assertThat(stateAndVersion(id)).isEqualTo("PARKED/4");
   }
 

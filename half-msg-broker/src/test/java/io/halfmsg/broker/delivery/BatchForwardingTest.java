@@ -20,8 +20,6 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Messages committed through {@code POST /api/v1/decisions} go the way single commits go: a
@@ -38,12 +36,6 @@ class BatchForwardingTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = new EmbeddedRocketMqExtension();
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-    registry.add("halfmsg.rocketmq.namesrv-addr", () -> mq.instance().namesrvAddr());
-  }
 
   @LocalServerPort int port;
 

@@ -23,8 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Forwarding to a real (embedded) RocketMQ, per-group acks and redelivery, with plain consumers.
@@ -40,12 +38,6 @@ class DeliveryTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = new EmbeddedRocketMqExtension();
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-    registry.add("halfmsg.rocketmq.namesrv-addr", () -> mq.instance().namesrvAddr());
-  }
 
   @LocalServerPort int port;
   BrokerClient producer;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.broker.MessageRows;
+import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A message is confirmed FORWARDED once: when the fast path and a recovery send both stored it, the
@@ -25,23 +24,18 @@ class ForwardConfirmationTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
 
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
-
   static final Instant FIRST = Instant.parse("2026-01-01T00:00:00Z");
   static final Instant SECOND = Instant.parse("2026-01-01T00:00:05Z");
 
-  @Autowired DeliveryBatchSql sql;
+  @Autowired MessageStore store;
   @Autowired ForwardConfirmations confirmations;
 
   @Test
   void aSecondConfirmationChangesNothing() throws SQLException {
     long id = insertCommitted();
 
-    assertThat(sql.confirmForwarded(List.of(id), FIRST, FIRST.plusSeconds(60))).isEqualTo(1);
-    assertThat(sql.confirmForwarded(List.of(id), SECOND, SECOND.plusSeconds(60))).isZero();
+    assertThat(store.confirmForwarded(List.of(id), FIRST, FIRST.plusSeconds(60))).isEqualTo(1);
+    assertThat(store.confirmForwarded(List.of(id), SECOND, SECOND.plusSeconds(60))).isZero();
     assertThat(forwardedAt(id)).isEqualTo("2026-01-01 00:00:00");
   }
 
@@ -49,9 +43,9 @@ class ForwardConfirmationTest {
   void aForwardedMessageIsNotBroughtForwardForTheRecoveryScanner() throws SQLException {
     long committed = insertCommitted();
     long forwarded = insertCommitted();
-    sql.confirmForwarded(List.of(forwarded), FIRST, FIRST.plusSeconds(60));
+    store.confirmForwarded(List.of(forwarded), FIRST, FIRST.plusSeconds(60));
 
-    assertThat(sql.dueSooner(List.of(committed, forwarded), FIRST.plusSeconds(1))).isEqualTo(1);
+    assertThat(store.dueSooner(List.of(committed, forwarded), FIRST.plusSeconds(1))).isEqualTo(1);
   }
 
   /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.halfmsg.broker.BrokerInstances;
 import io.halfmsg.broker.MessageRows;
-import io.halfmsg.broker.message.MessageRepository;
+import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
@@ -44,7 +44,7 @@ class ForwardRecoveryRecheckTest {
               db, UUID.randomUUID().toString(), "FORWARDED", 3, "2030-01-01 00:00:00");
       ForwardRecoveryScanner scanner = broker.getBean(ForwardRecoveryScanner.class);
       List<StoredMessage> read =
-          broker.getBean(MessageRepository.class).findAllByIds(List.of(committed, forwarded));
+          broker.getBean(MessageStore.class).findAllByIds(List.of(committed, forwarded));
 
       read.forEach(scanner::process);
 

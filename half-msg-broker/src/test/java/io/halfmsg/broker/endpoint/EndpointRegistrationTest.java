@@ -22,8 +22,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** {@code PUT /api/v1/producer-groups/{group}/endpoints}: heartbeats, the SSRF guard, secrets. */
 @BrokerTest(
@@ -60,11 +58,6 @@ class EndpointRegistrationTest {
         return addresses.toArray(InetAddress[]::new);
       };
     }
-  }
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
   }
 
   @LocalServerPort int port;

@@ -21,8 +21,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Commit and rollback of the same messages, raced over HTTP: exactly one wins each message. */
 @BrokerTest(properties = {"halfmsg.check-back.first-check-after=1h"})
@@ -32,11 +30,6 @@ class CommitRollbackRaceTest {
   private static final int RACERS_PER_SIDE = 2;
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   @LocalServerPort int port;
 

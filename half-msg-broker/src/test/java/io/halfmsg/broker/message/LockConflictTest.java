@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.MessageRows;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -24,8 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Real MariaDB lock failures in a decision batch's transaction: a deadlock the broker loses, a lock
@@ -44,11 +43,6 @@ class LockConflictTest {
   private static final String RETRIES = "halfmsg.store.lock-conflict.retries";
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   @LocalServerPort int port;
   @Autowired MeterRegistry meters;
@@ -144,11 +138,7 @@ class LockConflictTest {
   }
 
   private static void lock(Connection holder, String messageId) throws SQLException {
-    try (PreparedStatement s =
-        holder.prepareStatement("SELECT id FROM hm_message WHERE message_id = ? FOR UPDATE")) {
-      s.setString(1, messageId);
-      s.executeQuery().close();
-    }
+    MessageRows.lock(holder, "hm_message", "message_id", messageId);
   }
 
   /** Transactions on this test's database waiting for a row lock. */

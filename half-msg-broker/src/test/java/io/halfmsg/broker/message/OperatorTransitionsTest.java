@@ -12,8 +12,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * An operator's decision on a PARKED message (see {@link MessageState}): written once, while the
@@ -25,23 +23,17 @@ class OperatorTransitionsTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
 
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
-
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
-  @Autowired MessageMapper mapper;
+  @Autowired MessageStore store;
 
   @Test
   void aParkedMessageIsResolvedByAnOperatorOnce() throws SQLException {
     String messageId = insert("PARKED");
 
-    assertThat(mapper.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW))
-        .isEqualTo(1);
-    assertThat(mapper.resolveParkedByOperator(messageId, MessageState.ROLLED_BACK, NOW, NOW))
-        .isZero();
+    assertThat(store.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW)).isTrue();
+    assertThat(store.resolveParkedByOperator(messageId, MessageState.ROLLED_BACK, NOW, NOW))
+        .isFalse();
     assertThat(stateOf(messageId)).isEqualTo("COMMITTED");
   }
 
@@ -50,9 +42,9 @@ class OperatorTransitionsTest {
     for (String state : new String[] {"PREPARED", "COMMITTED", "FORWARDED", "ROLLED_BACK"}) {
       String messageId = insert(state);
 
-      assertThat(mapper.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW))
+      assertThat(store.resolveParkedByOperator(messageId, MessageState.COMMITTED, NOW, NOW))
           .as(state)
-          .isZero();
+          .isFalse();
       assertThat(stateOf(messageId)).isEqualTo(state);
     }
   }

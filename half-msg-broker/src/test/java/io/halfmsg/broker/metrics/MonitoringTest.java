@@ -31,8 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -59,12 +57,6 @@ class MonitoringTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = new EmbeddedRocketMqExtension();
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-    registry.add("halfmsg.rocketmq.namesrv-addr", () -> mq.instance().namesrvAddr());
-  }
 
   @LocalServerPort int port;
   BrokerClient producer;

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Finished messages go after the retention period; undelivered ones never do. */
 @BrokerTest(
@@ -36,12 +34,6 @@ class RetentionTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = new EmbeddedRocketMqExtension();
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-    registry.add("halfmsg.rocketmq.namesrv-addr", () -> mq.instance().namesrvAddr());
-  }
 
   @LocalServerPort int port;
   @Autowired MessageHistory history;

@@ -25,8 +25,6 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The claim every scanner shares ({@link ClaimingScanner#claim}), for each of the three claims:
@@ -39,11 +37,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class ClaimTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
-
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
 
   static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -87,16 +80,8 @@ class ClaimTest {
     String table = scannerName.equals("redeliveryScanner") ? "hm_delivery" : "hm_message";
 
     try (Connection other = db.connect()) {
-      // Another instance's claim transaction, still open, holding the first two rows. One
-      // primary-key lookup each: on a table this small, "id IN (…)" scans and locks every row.
-      other.setAutoCommit(false);
-      try (PreparedStatement lock =
-          other.prepareStatement("SELECT id FROM " + table + " WHERE id = ? FOR UPDATE")) {
-        for (long id : ids.subList(0, 2)) {
-          lock.setLong(1, id);
-          lock.executeQuery().close();
-        }
-      }
+      // Another instance's claim transaction, still open, holding the first two rows.
+      MessageRows.lock(other, table, "id", ids.get(0), ids.get(1));
 
       List<?> first = scanner.claim(10);
       assertThat(first).as("the four rows nobody holds, at once").hasSize(4);

@@ -36,8 +36,6 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Generated bad input to every endpoint, over real HTTP to a whole broker (issue 11): every request
@@ -87,12 +85,6 @@ class BadInputTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = new EmbeddedRocketMqExtension();
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-    registry.add("halfmsg.rocketmq.namesrv-addr", () -> mq.instance().namesrvAddr());
-  }
 
   @LocalServerPort int port;
 

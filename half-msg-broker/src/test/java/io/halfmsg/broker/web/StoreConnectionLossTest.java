@@ -20,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A request whose database connection dies under it (the database restarted, a proxy cut it) is
@@ -35,11 +33,6 @@ class StoreConnectionLossTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
 
-  @DynamicPropertySource
-  static void datasource(DynamicPropertyRegistry registry) {
-    db.registerSpringProperties(registry::add);
-  }
-
   @LocalServerPort int port;
 
   @Test
@@ -52,12 +45,7 @@ class StoreConnectionLossTest {
 
     BrokerClient.Response answer;
     try (Connection locker = db.connect()) {
-      locker.setAutoCommit(false);
-      try (PreparedStatement lock =
-          locker.prepareStatement("SELECT id FROM hm_delivery WHERE message_id = ? FOR UPDATE")) {
-        lock.setString(1, messageId);
-        lock.executeQuery().close();
-      }
+      MessageRows.lock(locker, "hm_delivery", "message_id", messageId);
       CompletableFuture<BrokerClient.Response> pending =
           CompletableFuture.supplyAsync(() -> consumer.post("/api/v1/acks", ack));
       long brokerConnection =
@@ -104,12 +92,7 @@ class StoreConnectionLossTest {
 
     BrokerClient.Response answer;
     try (Connection locker = db.connect()) {
-      locker.setAutoCommit(false);
-      try (PreparedStatement lock =
-          locker.prepareStatement("SELECT id FROM hm_message WHERE message_id = ? FOR UPDATE")) {
-        lock.setString(1, messageId);
-        lock.executeQuery().close();
-      }
+      MessageRows.lock(locker, "hm_message", "message_id", messageId);
       CompletableFuture<BrokerClient.Response> pending =
           CompletableFuture.supplyAsync(() -> producer.commit(messageId));
       long brokerConnection =

@@ -76,7 +76,7 @@ public final class DemoCommand {
     }
     if (!options.verbose()) {
       // RocketMQ's clients warn about every pull cut short when the demo stops; read by RocketMQ's
-      // own logging (embedded-rocketmq's rmq.logback-test.xml) when it starts.
+      // own logging (embedded-rocketmq's rmq.logback.xml) when it starts.
       System.setProperty("halfmsg.rocketmq.log.level", "ERROR");
     }
     int code = run(System.out, options);

@@ -1,0 +1,19 @@
+package io.halfmsg.broker.message;
+
+import java.util.Map;
+
+/**
+ * A PREPARED message an instance has claimed for a check-back ({@link
+ * MessageStore#lockDuePrepared}): what the check-back request carries. {@code version} is the
+ * version the claim wrote: the outcome is applied only if nobody changed the row since.
+ */
+public record DueMessage(
+    long id,
+    String messageId,
+    String producerGroup,
+    String topic,
+    String tag,
+    String keys,
+    Map<String, String> properties,
+    int checkCount,
+    int version) {}
