@@ -1,4 +1,4 @@
-package io.halfmsg.chaos;
+package io.halfmsg.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,90 +7,115 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A MariaDB server of the chaos run's own — its data directory under the run's output, a port of
- * its own — so that the run can kill and restart the database without touching the machine's
- * server. Made with {@code mariadb-install-db} and run as {@code mariadbd}, both from the machine's
- * MariaDB installation (scripts/test.sh installs it). root has no password; it listens on loopback
- * only.
+ * A MariaDB server of a test's own — its data directory under the test's output, a port of its own
+ * — so that the test can kill and restart the database, or configure it as it likes, without
+ * touching the machine's server. Made with {@code mariadb-install-db} and run as {@code mariadbd},
+ * both from the machine's MariaDB installation (scripts/test.sh installs it). root has no password
+ * until {@link #useRootPassword} says otherwise; it listens on loopback only.
  */
-final class OwnDatabase implements AutoCloseable {
+public final class OwnDatabase implements AutoCloseable {
 
-  /** The account the services use; its password is one of the secrets no log may show. */
-  static final String USER = "halfmsg";
+  /** The account the chaos run's services use; its password is one no log may show. */
+  public static final String USER = "halfmsg";
 
   private final String password = "chaos-db-" + java.util.UUID.randomUUID();
   private final int port;
   private final ChildService server;
+  private volatile String rootPassword = "";
 
-  private OwnDatabase(int port, ChildService server) {
+  private OwnDatabase(int port, Path dir, List<String> serverOptions) {
     this.port = port;
-    this.server = server;
-  }
-
-  static OwnDatabase install(Path dir, int port) {
-    Path data = dir.resolve("data");
-    run(
-        dir.resolve("install.log"),
-        List.of(
-            binary("mariadb-install-db"),
-            "--no-defaults",
-            "--datadir=" + data,
-            "--user=" + System.getProperty("user.name"),
-            "--auth-root-authentication-method=normal",
-            "--skip-test-db"));
     List<String> command =
-        List.of(
-            binary("mariadbd"),
-            "--no-defaults",
-            "--datadir=" + data,
-            "--port=" + port,
-            "--bind-address=127.0.0.1",
-            "--socket=" + dir.resolve("mysqld.sock"),
-            "--pid-file=" + dir.resolve("mysqld.pid"),
-            "--user=" + System.getProperty("user.name"),
-            "--innodb-buffer-pool-size=256M",
-            // Durable commits, as a payment system runs them: a kill -9 of the server loses nothing
-            // that was acknowledged.
-            "--innodb-flush-log-at-trx-commit=1",
-            "--max-connections=400",
-            "--character-set-server=utf8mb4",
-            "--collation-server=utf8mb4_bin");
-    String url = "jdbc:mysql://127.0.0.1:" + port + "/";
-    ChildService server =
+        new ArrayList<>(
+            List.of(
+                binary("mariadbd"),
+                "--no-defaults",
+                "--datadir=" + dir.resolve("data"),
+                "--port=" + port,
+                "--bind-address=127.0.0.1",
+                "--socket=" + dir.resolve("mysqld.sock"),
+                "--pid-file=" + dir.resolve("mysqld.pid"),
+                "--user=" + System.getProperty("user.name")));
+    command.addAll(serverOptions);
+    this.server =
         new ChildService(
             "mariadb",
             command,
             dir.resolve("mariadb.log"),
             () -> {
-              try (Connection c = DriverManager.getConnection(url, "root", "")) {
+              try (Connection c = connect()) {
                 return c.isValid(1);
               } catch (SQLException e) {
                 return false;
               }
             });
-    return new OwnDatabase(port, server);
   }
 
-  ChildService server() {
+  /**
+   * Makes the data directory; {@link #server()} then starts the server.
+   *
+   * @param serverOptions further options of {@code mariadbd}, e.g. {@code --max-connections=400}
+   */
+  public static OwnDatabase install(Path dir, int port, List<String> serverOptions) {
+    run(
+        dir.resolve("install.log"),
+        List.of(
+            binary("mariadb-install-db"),
+            "--no-defaults",
+            "--datadir=" + dir.resolve("data"),
+            "--user=" + System.getProperty("user.name"),
+            "--auth-root-authentication-method=normal",
+            "--skip-test-db"));
+    return new OwnDatabase(port, dir, serverOptions);
+  }
+
+  public ChildService server() {
     return server;
   }
 
+  public int port() {
+    return port;
+  }
+
   /** A JDBC URL of one database on this server, for the services under test. */
-  String url(String database) {
+  public String url(String database) {
     return "jdbc:mysql://127.0.0.1:" + port + "/" + database;
   }
 
-  /** A connection for the test's own checks. */
-  Connection connect() throws SQLException {
-    return DriverManager.getConnection(url(""), "root", "");
+  /** A connection as root, for the test's own checks and set-up. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(url(""), "root", rootPassword);
   }
 
-  /** The databases, and the services' account with every right on them. */
-  void createDatabases(String... names) throws SQLException {
+  /** The password root has now (set by the caller over {@link #connect()}). */
+  public void useRootPassword(String password) {
+    this.rootPassword = password;
+  }
+
+  /**
+   * The {@code mariadb} command-line client, connected as root over TCP; the password goes through
+   * the environment, never the command line.
+   */
+  public ProcessBuilder client() {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            binary("mariadb"),
+            "--no-defaults",
+            "--protocol=TCP",
+            "--host=127.0.0.1",
+            "--port=" + port,
+            "--user=root");
+    builder.environment().put("MYSQL_PWD", rootPassword);
+    return builder;
+  }
+
+  /** The databases, and the chaos services' account with every right on them. */
+  public void createDatabases(String... names) throws SQLException {
     try (Connection c = connect();
         var s = c.createStatement()) {
       // Names and the password are this test's own values, never input; DDL takes no parameters.
@@ -102,7 +127,7 @@ final class OwnDatabase implements AutoCloseable {
     }
   }
 
-  String password() {
+  public String password() {
     return password;
   }
 
@@ -131,7 +156,7 @@ final class OwnDatabase implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot run " + command.get(0) + " (the chaos test needs MariaDB's server binaries)", e);
+          "Cannot run " + command.get(0) + " (the test needs MariaDB's server binaries)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
