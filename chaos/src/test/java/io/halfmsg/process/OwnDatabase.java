@@ -9,7 +9,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A MariaDB server of a test's own — its data directory under the test's output, a port of its own
@@ -28,7 +30,8 @@ public final class OwnDatabase implements AutoCloseable {
   private final ChildService server;
   private volatile String rootPassword = "";
 
-  private OwnDatabase(int port, Path dir, List<String> serverOptions) {
+  private OwnDatabase(
+      int port, Path dir, List<String> serverOptions, Map<String, String> environment) {
     this.port = port;
     List<String> command =
         new ArrayList<>(
@@ -42,18 +45,19 @@ public final class OwnDatabase implements AutoCloseable {
                 "--pid-file=" + dir.resolve("mysqld.pid"),
                 "--user=" + System.getProperty("user.name")));
     command.addAll(serverOptions);
+    BooleanSupplier ready =
+        () -> {
+          try (Connection c = connect()) {
+            return c.isValid(1);
+          } catch (SQLException e) {
+            return false;
+          }
+        };
+    Path log = dir.resolve("mariadb.log");
     this.server =
-        new ChildService(
-            "mariadb",
-            command,
-            dir.resolve("mariadb.log"),
-            () -> {
-              try (Connection c = connect()) {
-                return c.isValid(1);
-              } catch (SQLException e) {
-                return false;
-              }
-            });
+        environment == null
+            ? new ChildService("mariadb", command, log, ready)
+            : ChildService.isolated("mariadb", command, environment, dir, log, ready);
   }
 
   /**
@@ -62,6 +66,16 @@ public final class OwnDatabase implements AutoCloseable {
    * @param serverOptions further options of {@code mariadbd}, e.g. {@code --max-connections=400}
    */
   public static OwnDatabase install(Path dir, int port, List<String> serverOptions) {
+    return install(dir, port, serverOptions, null);
+  }
+
+  /**
+   * As {@link #install(Path, int, List)}, with a server that sees only this environment.
+   *
+   * @param environment null: the test JVM's
+   */
+  public static OwnDatabase install(
+      Path dir, int port, List<String> serverOptions, Map<String, String> environment) {
     run(
         dir.resolve("install.log"),
         List.of(
@@ -71,7 +85,7 @@ public final class OwnDatabase implements AutoCloseable {
             "--user=" + System.getProperty("user.name"),
             "--auth-root-authentication-method=normal",
             "--skip-test-db"));
-    return new OwnDatabase(port, dir, serverOptions);
+    return new OwnDatabase(port, dir, serverOptions, environment);
   }
 
   public ChildService server() {
