@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.halfmsg.chaos.Invariants.Check;
+import io.halfmsg.process.OutputDirectory;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -31,7 +32,7 @@ class ChaosTest {
   @Test
   void everyGuaranteeHoldsWhileEveryProcessIsKilled() throws Exception {
     ChaosSettings settings = ChaosSettings.fromSystemProperties();
-    deleteRecursively(settings);
+    OutputDirectory.empty(settings.outputDir());
     try (ChaosStack stack = ChaosStack.start(settings);
         OrderTraffic traffic = new OrderTraffic(stack.orderServiceUrl, settings.clients())) {
       try (Connection c = stack.db.connect();
@@ -116,17 +117,5 @@ class ChaosTest {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private static void deleteRecursively(ChaosSettings settings) throws java.io.IOException {
-    if (Files.exists(settings.outputDir())) {
-      try (var paths = Files.walk(settings.outputDir())) {
-        paths
-            .sorted(java.util.Comparator.reverseOrder())
-            .map(java.nio.file.Path::toFile)
-            .forEach(java.io.File::delete);
-      }
-    }
-    Files.createDirectories(settings.outputDir());
   }
 }

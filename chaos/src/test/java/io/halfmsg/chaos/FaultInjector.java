@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.halfmsg.chaos.OrderTraffic.Kind;
 import io.halfmsg.chaos.OrderTraffic.Outcome;
 import io.halfmsg.chaos.OrderTraffic.Placed;
+import io.halfmsg.process.ChildService;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -6,6 +6,7 @@ import static io.halfmsg.chaos.ChaosStack.REPO_DB;
 
 import io.halfmsg.chaos.OrderTraffic.Kind;
 import io.halfmsg.chaos.OrderTraffic.Outcome;
+import io.halfmsg.process.ChildService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;

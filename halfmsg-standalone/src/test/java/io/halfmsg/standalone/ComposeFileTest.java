@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.net.URL;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -32,15 +30,17 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * No Docker engine runs here, so the compose stack is checked as files: what {@code docker compose
- * up --build} would need after {@code ./mvnw package}.
+ * What the compose stack needs that running it cannot show: chaos's ComposeStackTest runs every
+ * service of docker-compose.yml as local processes and places orders through them, so whether the
+ * stack starts and works is its business; here are the rules a local run cannot see — images on
+ * published versions, non-root users on a pinned JRE, unique host ports, waits for readiness, and
+ * variables that name real configuration properties (a misspelt one is named here, where the
+ * running stack would only show its effect).
  */
 class ComposeFileTest {
 
   private static final Pattern FROM = Pattern.compile("(?m)^FROM\\s+(\\S+)");
   private static final Pattern USER = Pattern.compile("(?m)^USER\\s+(\\S+)");
-  private static final Pattern COPY_JAR =
-      Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*(\\S+\\.jar)\\s");
   private static final Pattern ENV = Pattern.compile("(?m)^ENV\\s+([A-Z_][A-Z0-9_]*)=");
   private static final Pattern PINNED_JRE =
       Pattern.compile("eclipse-temurin:17\\.\\d+\\.\\d+_\\d+-jre(-[a-z]+)?");
@@ -64,18 +64,6 @@ class ComposeFileTest {
   }
 
   @Test
-  void theWholeStackIsThere() {
-    assertThat(services)
-        .containsKeys(
-            "mysql",
-            "rocketmq-namesrv",
-            "rocketmq-broker",
-            "half-msg-broker",
-            "order-service",
-            "repo-service");
-  }
-
-  @Test
   void imagesArePinned() {
     services.forEach(
         (name, service) -> {
@@ -86,16 +74,13 @@ class ComposeFileTest {
             assertThat(service).as(name + ": image or build").containsKey("build");
           }
         });
-    assertThat(services.get("rocketmq-broker").get("image").toString())
-        .startsWith("apache/rocketmq:");
   }
 
   @Test
-  void builtServicesCopyAJarTheMavenBuildProducesAndRunAsNonRootOnAPinnedJre() throws IOException {
-    for (var entry : builtServices().entrySet()) {
+  void builtImagesRunAsNonRootOnAPinnedJre() throws IOException {
+    for (var entry : dockerfiles().entrySet()) {
       String name = entry.getKey();
-      Path context = entry.getValue().context();
-      Path dockerfile = entry.getValue().dockerfile();
+      Path dockerfile = entry.getValue();
       assertThat(dockerfile).as(name).isRegularFile();
       String text = Files.readString(dockerfile);
 
@@ -107,49 +92,14 @@ class ComposeFileTest {
       List<String> users = all(USER, text);
       assertThat(users).as(name + " USER").isNotEmpty();
       assertThat(users.get(users.size() - 1)).as(name + " USER").isNotIn("root", "0", "0:0");
-      assertThat(text).as(name + " HEALTHCHECK").contains("HEALTHCHECK");
-
-      List<String> jars = all(COPY_JAR, text);
-      assertThat(jars).as(name + " copies a jar").hasSize(1);
-      String pattern = jars.get(0);
-      Path jarDir = context.resolve(pattern).getParent();
-      String module = jarDir.getParent().getFileName().toString();
-      assertThat(jarDir.getFileName().toString()).as(name).isEqualTo("target");
-      assertThat(root.resolve(module).resolve("pom.xml"))
-          .as(name + ": a Maven module")
-          .isRegularFile();
-      // What Maven's package phase names the module's executable jar.
-      String built = module + "-" + RepoFiles.version() + ".jar";
-      assertThat(
-              FileSystems.getDefault()
-                  .getPathMatcher("glob:" + Path.of(pattern).getFileName())
-                  .matches(Path.of(built)))
-          .as(name + ": " + pattern + " matches " + built)
-          .isTrue();
-      // The module's other jars (lib, tests) must not match too, or COPY would fail on several.
-      assertThat(
-              FileSystems.getDefault()
-                  .getPathMatcher("glob:" + Path.of(pattern).getFileName())
-                  .matches(Path.of(module + "-" + RepoFiles.version() + "-lib.jar")))
-          .as(name + ": the pattern picks the lib jar as well")
-          .satisfiesAnyOf(
-              matches -> assertThat(matches).isFalse(),
-              matches -> assertThat(dockerIgnoreExcludes(context, "-lib.jar")).isTrue());
     }
   }
 
-  @Test
-  void everyServiceHasAHealthcheck() throws IOException {
-    Map<String, Build> built = builtServices();
-    for (var entry : services.entrySet()) {
-      boolean inCompose = entry.getValue().get("healthcheck") instanceof Map;
-      boolean inDockerfile =
-          built.containsKey(entry.getKey())
-              && Files.readString(built.get(entry.getKey()).dockerfile()).contains("HEALTHCHECK");
-      assertThat(inCompose || inDockerfile).as(entry.getKey()).isTrue();
-    }
-  }
-
+  /**
+   * A dependent waits until the dependency serves (or, for a one-shot job, has done its work): a
+   * started container is not yet one that answers. The local run waits for whatever condition the
+   * file says, so only this rule keeps service_started out.
+   */
   @Test
   @SuppressWarnings("unchecked")
   void dependenciesWaitForHealthyServices() {
@@ -164,9 +114,9 @@ class ComposeFileTest {
               .forEach(
                   (dependency, options) -> {
                     assertThat(services).as(name + " → " + dependency).containsKey(dependency);
-                    assertThat(options)
+                    assertThat(options.get("condition"))
                         .as(name + " → " + dependency)
-                        .containsEntry("condition", "service_healthy");
+                        .isIn("service_healthy", "service_completed_successfully");
                   });
         });
     assertThat(services.get("half-msg-broker")).containsKey("depends_on");
@@ -190,25 +140,10 @@ class ComposeFileTest {
   }
 
   @Test
-  void mountedFilesExist() throws IOException {
-    services.forEach(
-        (name, service) -> {
-          for (Object volume : (List<?>) service.getOrDefault("volumes", List.of())) {
-            String source = volume.toString().split(":")[0];
-            if (source.startsWith("./")) {
-              assertThat(root.resolve(source)).as(name + " mounts " + source).exists();
-            }
-          }
-        });
-    assertThat(Files.readString(root.resolve("deploy/mysql/init/01-databases.sql")))
-        .contains("halfmsg", "order_service", "repo_service");
-  }
-
-  @Test
   void environmentOfOurServicesNamesRealConfigurationProperties() throws IOException {
-    for (var entry : builtServices().entrySet()) {
+    for (var entry : dockerfiles().entrySet()) {
       String name = entry.getKey();
-      Set<String> ownEnv = new HashSet<>(all(ENV, Files.readString(entry.getValue().dockerfile())));
+      Set<String> ownEnv = new HashSet<>(all(ENV, Files.readString(entry.getValue())));
       for (String variable : environment(services.get(name)).keySet()) {
         if (NOT_SPRING.contains(variable) || ownEnv.contains(variable)) {
           continue;
@@ -312,11 +247,10 @@ class ComposeFileTest {
     return (Map<String, Object>) env;
   }
 
-  private record Build(Path context, Path dockerfile) {}
-
+  /** The Dockerfile of each service that is built, by service. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Build> builtServices() {
-    Map<String, Build> built = new LinkedHashMap<>();
+  private static Map<String, Path> dockerfiles() {
+    Map<String, Path> built = new LinkedHashMap<>();
     services.forEach(
         (name, service) -> {
           Object build = service.get("build");
@@ -332,21 +266,10 @@ class ComposeFileTest {
           } else {
             context = build.toString();
           }
-          Path dir = root.resolve(context).normalize();
-          built.put(name, new Build(dir, dir.resolve(dockerfile).normalize()));
+          built.put(name, root.resolve(context).resolve(dockerfile).normalize());
         });
     assertThat(built).containsKeys("half-msg-broker", "order-service", "repo-service");
     return built;
-  }
-
-  private static boolean dockerIgnoreExcludes(Path context, String suffix) {
-    Path ignore = context.resolve(".dockerignore");
-    try (Stream<String> lines = Files.exists(ignore) ? Files.lines(ignore) : Stream.empty()) {
-      return lines.anyMatch(
-          line -> !line.startsWith("!") && !line.startsWith("#") && line.endsWith(suffix));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static List<String> all(Pattern pattern, String text) {

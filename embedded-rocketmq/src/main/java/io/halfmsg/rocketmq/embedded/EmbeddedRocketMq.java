@@ -198,15 +198,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
      * @throws IllegalStateException if either fails to start; whatever had started is stopped
      */
     public EmbeddedRocketMq start() {
-      // Without this the broker's registration carries protocol version 0; the name server takes
-      // it for a pre-3.0.11 broker and ignores its topic list, and clients get "No route info".
-      System.setProperty(
-          RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
-      if (System.getProperty(TlsSystemConfig.TLS_SERVER_MODE) == null) {
-        // RocketMQ's default, "permissive", has every listener generate a self-signed RSA key as it
-        // starts, which takes from 0.1 s to several seconds; plain TCP on loopback needs none.
-        TlsSystemConfig.tlsMode = TlsMode.DISABLED;
-      }
+      prepareJvm();
       boolean tempDir = baseDir == null;
       Path dir = tempDir ? Directories.createTemp("halfmsg-rocketmq-") : baseDir;
       NamesrvController namesrv = null;
@@ -237,7 +229,20 @@ public final class EmbeddedRocketMq implements AutoCloseable {
       }
     }
 
-    private static NamesrvController startNamesrv(RocketMqSettings settings) throws Exception {
+    /** What RocketMQ's servers need of the JVM before either starts. */
+    static void prepareJvm() {
+      // Without this the broker's registration carries protocol version 0; the name server takes
+      // it for a pre-3.0.11 broker and ignores its topic list, and clients get "No route info".
+      System.setProperty(
+          RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
+      if (System.getProperty(TlsSystemConfig.TLS_SERVER_MODE) == null) {
+        // RocketMQ's default, "permissive", has every listener generate a self-signed RSA key as it
+        // starts, which takes from 0.1 s to several seconds; plain TCP on loopback needs none.
+        TlsSystemConfig.tlsMode = TlsMode.DISABLED;
+      }
+    }
+
+    static NamesrvController startNamesrv(RocketMqSettings settings) throws Exception {
       NamesrvController namesrv =
           new NamesrvController(
               settings.namesrvConfig, settings.namesrvServerConfig, settings.namesrvClientConfig);
@@ -248,14 +253,19 @@ public final class EmbeddedRocketMq implements AutoCloseable {
       return namesrv;
     }
 
-    private static BrokerController startBroker(
-        RocketMqSettings settings, NamesrvController namesrv) throws Exception {
+    /**
+     * Starts the broker and waits until it has registered with its name server: {@code namesrv} if
+     * it runs in this JVM, else the one at the broker's name server address.
+     */
+    static BrokerController startBroker(RocketMqSettings settings, NamesrvController namesrv)
+        throws Exception {
       BrokerController broker =
           new BrokerController(
               settings.brokerConfig,
               settings.brokerServerConfig,
               settings.brokerClientConfig,
-              settings.storeConfig);
+              settings.storeConfig,
+              settings.authConfig);
       try {
         if (!broker.initialize()) {
           throw new IllegalStateException("Broker did not initialize (store could not load)");
@@ -270,8 +280,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
       }
     }
 
-    private static void stopQuietly(
-        BrokerController broker, NamesrvController namesrv, Throwable cause) {
+    static void stopQuietly(BrokerController broker, NamesrvController namesrv, Throwable cause) {
       try {
         Shutdown.stop(broker, namesrv);
       } catch (RuntimeException e) {

@@ -39,13 +39,30 @@ final class Registration {
 
   /**
    * Registers the broker with all its topics and checks that the name server has a route for {@code
-   * topic}.
+   * topic}: {@code namesrv} if it runs in this JVM, else (null) asked over the network.
    */
   static void registerNow(BrokerController broker, NamesrvController namesrv, String topic) {
     broker.registerBrokerAll(true, false, true);
-    if (namesrv.getRouteInfoManager().pickupTopicRouteData(topic) == null) {
+    if (!hasRoute(broker, namesrv, topic)) {
       throw new IllegalStateException(
           "The name server has no route for topic " + topic + " after the broker registered it");
+    }
+  }
+
+  private static boolean hasRoute(
+      BrokerController broker, NamesrvController namesrv, String topic) {
+    if (namesrv != null) {
+      return namesrv.getRouteInfoManager().pickupTopicRouteData(topic) != null;
+    }
+    try {
+      return broker.getBrokerOuterAPI().getTopicRouteInfoFromNameServer(topic, TIMEOUT.toMillis())
+          != null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception noRoute) {
+      // MQBrokerException TOPIC_NOT_EXIST, or the name server did not answer.
+      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.halfmsg.rocketmq.embedded;
 
 import java.nio.file.Path;
+import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.common.BrokerConfig;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
@@ -40,6 +41,12 @@ final class RocketMqSettings {
   final NettyServerConfig brokerServerConfig = new NettyServerConfig();
   final NettyClientConfig brokerClientConfig = new NettyClientConfig();
   final MessageStoreConfig storeConfig = new MessageStoreConfig();
+
+  /**
+   * None: the embedded broker authenticates nobody. A broker.conf may bring one ({@link
+   * BrokerConf}).
+   */
+  AuthConfig authConfig;
 
   RocketMqSettings(
       Path baseDir, String brokerName, int namesrvPort, int brokerPort, boolean autoCreateTopics) {

@@ -1,9 +1,10 @@
-package io.halfmsg.chaos;
+package io.halfmsg.process;
 
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,15 +14,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * One process of the stack under test, which the chaos run starts, kills with SIGKILL, freezes with
- * SIGSTOP and starts again on the same ports and data. Its output of every life is appended to one
- * log file. A process still running when the test JVM exits is killed by a shutdown hook.
+ * One process of a stack under test, which a test starts, kills with SIGKILL, freezes with SIGSTOP
+ * and starts again on the same ports and data. Its output of every life is appended to one log
+ * file. A process still running when the test JVM exits is killed by a shutdown hook.
  */
-final class ChildService implements AutoCloseable {
+public final class ChildService implements AutoCloseable {
 
   private final String name;
   private final List<String> command;
   private final Map<String, String> environment;
+  private final boolean inheritEnvironment;
+  private final Path workingDirectory;
   private final Path log;
   private final BooleanSupplier ready;
   private final Thread hook;
@@ -31,7 +34,7 @@ final class ChildService implements AutoCloseable {
   /**
    * @param ready true once the process serves (polled after each start)
    */
-  ChildService(String name, List<String> command, Path log, BooleanSupplier ready) {
+  public ChildService(String name, List<String> command, Path log, BooleanSupplier ready) {
     this(name, command, Map.of(), log, ready);
   }
 
@@ -39,35 +42,72 @@ final class ChildService implements AutoCloseable {
    * @param environment added to the process's environment: where secrets go, as in production,
    *     rather than on a command line every user of the machine can read
    */
-  ChildService(
+  public ChildService(
       String name,
       List<String> command,
       Map<String, String> environment,
       Path log,
       BooleanSupplier ready) {
+    this(name, command, environment, true, null, log, ready);
+  }
+
+  private ChildService(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      boolean inheritEnvironment,
+      Path workingDirectory,
+      Path log,
+      BooleanSupplier ready) {
     this.name = name;
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
+    this.inheritEnvironment = inheritEnvironment;
+    this.workingDirectory = workingDirectory;
     this.log = log;
     this.ready = ready;
-    this.hook = new Thread(this::kill, "chaos-kill-" + name);
+    this.hook = new Thread(this::kill, "kill-" + name);
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  String name() {
+  /**
+   * A process that sees this environment and nothing of the test JVM's, started in {@code
+   * workingDirectory}: as a container sees only what its image and its service define.
+   */
+  public static ChildService isolated(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path workingDirectory,
+      Path log,
+      BooleanSupplier ready) {
+    return new ChildService(name, command, environment, false, workingDirectory, log, ready);
+  }
+
+  public String name() {
     return name;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
+  /** The last lines of its log, for a failure message. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
   /** How often it was started. */
-  synchronized int starts() {
+  public synchronized int starts() {
     return starts;
   }
 
-  synchronized void start() {
+  public synchronized void start() {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is running");
     }
@@ -75,11 +115,18 @@ final class ChildService implements AutoCloseable {
       Files.createDirectories(log.getParent());
       Files.writeString(
           log,
-          "==== chaos: start " + (starts + 1) + " of " + name + "\n",
+          "==== start " + (starts + 1) + " of " + name + "\n",
           java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
       ProcessBuilder builder = new ProcessBuilder(command);
+      if (!inheritEnvironment) {
+        builder.environment().clear();
+      }
       builder.environment().putAll(environment);
+      if (workingDirectory != null) {
+        Files.createDirectories(workingDirectory);
+        builder.directory(workingDirectory.toFile());
+      }
       process =
           builder
               .redirectErrorStream(true)
@@ -94,7 +141,7 @@ final class ChildService implements AutoCloseable {
   }
 
   /** Waits until it serves; fails at once if it exits meanwhile. */
-  void awaitReady(Duration atMost) {
+  public void awaitReady(Duration atMost) {
     await(name + " to serve (log: " + log + ")")
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(200))
@@ -103,21 +150,21 @@ final class ChildService implements AutoCloseable {
         .until(ready::getAsBoolean);
   }
 
-  void startAndAwaitReady(Duration atMost) {
+  public void startAndAwaitReady(Duration atMost) {
     start();
     awaitReady(atMost);
   }
 
-  synchronized boolean isAlive() {
+  public synchronized boolean isAlive() {
     return process != null && process.isAlive();
   }
 
-  synchronized long pid() {
+  public synchronized long pid() {
     return process.pid();
   }
 
   /** SIGKILL, and waits until it is gone. Nothing if it is not running. */
-  void kill() {
+  public void kill() {
     Process p;
     synchronized (this) {
       p = process;
@@ -137,7 +184,7 @@ final class ChildService implements AutoCloseable {
   }
 
   /** Waits until the process ends by itself (e.g. a crash it was asked for); its exit code. */
-  int awaitExit(Duration atMost) {
+  public int awaitExit(Duration atMost) {
     Process p;
     synchronized (this) {
       p = process;
@@ -154,12 +201,12 @@ final class ChildService implements AutoCloseable {
   }
 
   /** SIGSTOP: the process keeps its sockets but answers nothing until {@link #resume()}. */
-  void pause() {
+  public void pause() {
     signal("STOP");
   }
 
   /** SIGCONT. */
-  void resume() {
+  public void resume() {
     signal("CONT");
   }
 
