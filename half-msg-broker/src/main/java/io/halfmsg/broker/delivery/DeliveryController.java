@@ -2,7 +2,10 @@ package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.AckRequest;
 import io.halfmsg.api.WireRules;
+import io.halfmsg.broker.operator.Operator;
+import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -15,9 +18,11 @@ class DeliveryController {
   private static final int MAX_ACKS = WireRules.MAX_BATCH_ITEMS;
 
   private final DeliveryService service;
+  private final OperatorResolver operators;
 
-  DeliveryController(DeliveryService service) {
+  DeliveryController(DeliveryService service, OperatorResolver operators) {
     this.service = service;
+    this.operators = operators;
   }
 
   record AckResult(int received, int acked) {}
@@ -49,14 +54,15 @@ class DeliveryController {
 
   /**
    * Body of {@code POST /api/v1/deliveries/replay}: one delivery ({@code messageId} and {@code
-   * consumerGroup}), or every DEAD delivery of a {@code consumerGroup} and/or {@code topic}.
+   * consumerGroup}), or every DEAD delivery of a {@code consumerGroup} and/or {@code topic}; with
+   * the operator's {@code reason}.
    */
-  record ReplayRequest(String messageId, String consumerGroup, String topic) {}
+  record ReplayRequest(String messageId, String consumerGroup, String topic, String reason) {}
 
   record ReplayResult(int replayed) {}
 
   @PostMapping(path = "/api/v1/deliveries/replay", consumes = MediaType.APPLICATION_JSON_VALUE)
-  ReplayResult replay(@RequestBody ReplayRequest request) {
+  ReplayResult replay(@RequestBody ReplayRequest request, HttpServletRequest http) {
     if (request == null) {
       throw Violations.invalid("body", "must be a JSON object");
     }
@@ -83,11 +89,14 @@ class DeliveryController {
           "consumerGroup",
           "or topic (or messageId with consumerGroup) is required");
     }
+    Operator.checkReason(request.reason(), v);
     v.throwIfAny();
+    Operator operator = operators.of(http, request.reason());
     if (request.messageId() != null) {
-      service.replayOne(request.messageId(), request.consumerGroup());
+      service.replayOne(request.messageId(), request.consumerGroup(), operator);
       return new ReplayResult(1);
     }
-    return new ReplayResult(service.replayAllDead(request.consumerGroup(), request.topic()));
+    return new ReplayResult(
+        service.replayAllDead(request.consumerGroup(), request.topic(), operator));
   }
 }

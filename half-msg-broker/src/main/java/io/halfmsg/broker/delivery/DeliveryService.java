@@ -2,6 +2,7 @@ package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.AckRequest;
 import io.halfmsg.broker.history.MessageHistory;
+import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.micrometer.core.instrument.Counter;
@@ -61,18 +62,19 @@ public class DeliveryService {
     return mapper.findByMessageId(messageId);
   }
 
-  /** Sends a DEAD delivery again, with a fresh count of attempts. */
-  void replayOne(String messageId, String consumerGroup) {
+  /** Sends a DEAD delivery again, with a fresh count of attempts; the history says who and why. */
+  public void replayOne(String messageId, String consumerGroup, Operator operator) {
     // The state change and its history line commit together, or neither does.
     boolean replayed =
         Boolean.TRUE.equals(
             transaction.execute(
                 status -> {
-                  if (mapper.replayOne(messageId, consumerGroup, clock.instant()) != 1) {
+                  Instant now = clock.instant();
+                  if (mapper.replayOne(messageId, consumerGroup, now) != 1) {
                     return false;
                   }
-                  history.record(
-                      messageId, MessageHistory.REPLAYED, consumerGroup, "by an operator");
+                  history.recordByOperator(
+                      messageId, now, MessageHistory.REPLAYED, consumerGroup, operator, "replay");
                   return true;
                 }));
     if (replayed) {
@@ -89,7 +91,11 @@ public class DeliveryService {
   }
 
   /** Replays every DEAD delivery of a group and/or topic, in small batches. */
-  int replayAllDead(String consumerGroup, String topic) {
+  int replayAllDead(String consumerGroup, String topic, Operator operator) {
+    String what =
+        "replay of every DEAD delivery"
+            + (consumerGroup == null ? "" : " to " + consumerGroup)
+            + (topic == null ? "" : " of topic " + topic);
     int total = 0;
     int n;
     do {
@@ -102,7 +108,7 @@ public class DeliveryService {
                   return 0;
                 }
                 mapper.replayAll(dead, clock.instant());
-                history.recordAll(dead, MessageHistory.REPLAYED, "by an operator, with others");
+                history.recordAllByOperator(dead, MessageHistory.REPLAYED, operator, what);
                 return dead.size();
               });
       total += n;

@@ -19,7 +19,8 @@ public enum ProblemType {
   NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation"),
   NO_CHECK_BACK_SECRET(
       HttpStatus.BAD_REQUEST, "The broker has no check-back secret for this producer group"),
-  NOT_PARKED(HttpStatus.CONFLICT, "Only a parked message can be resolved by an operator"),
+  NOT_PARKED(
+      HttpStatus.CONFLICT, "Only a parked message can be resolved or re-armed by an operator"),
   DELIVERY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such delivery"),
   SUBSCRIPTION_NOT_FOUND(HttpStatus.NOT_FOUND, "The group is not subscribed to this topic"),
   NOT_DEAD(HttpStatus.CONFLICT, "Only a DEAD delivery can be replayed"),

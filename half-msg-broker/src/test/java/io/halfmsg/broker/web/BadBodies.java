@@ -54,7 +54,7 @@ final class BadBodies {
     return switch (kind) {
       case NONE -> null;
       case PREPARE -> json(prepare());
-      case RESOLVE -> json(Map.of("state", g.pick("COMMIT", "ROLLBACK")));
+      case RESOLVE -> json(Map.of("state", g.pick("COMMIT", "ROLLBACK"), "reason", "bad input"));
       case PREPARE_BATCH -> json(Map.of("messages", List.of(prepare(), prepare())));
       case DECISIONS -> json(Map.of("decisions", List.of(decision(PREPARED_ID))));
       case ENDPOINT ->
@@ -62,7 +62,7 @@ final class BadBodies {
       case SUBSCRIPTION ->
           json(Map.of("topics", List.of(g.fresh()), "ackTimeoutMs", 86_400_000, "maxAttempts", 3));
       case ACKS -> json(List.of(ack(FORWARDED_ID, CONSUMER_GROUP)));
-      case REPLAY -> json(Map.of("consumerGroup", CONSUMER_GROUP));
+      case REPLAY -> json(Map.of("consumerGroup", CONSUMER_GROUP, "reason", "bad input"));
     };
   }
 
