@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -22,6 +23,7 @@ public class DeliveryService {
   private final DeliveryMapper mapper;
   private final DeliveryBatchSql sql;
   private final MessageHistory history;
+  private final DeliveryFailures failures;
   private final ForwardConfirmations confirmations;
   private final TransactionTemplate transaction;
   private final Clock clock;
@@ -31,6 +33,7 @@ public class DeliveryService {
       DeliveryMapper mapper,
       DeliveryBatchSql sql,
       MessageHistory history,
+      DeliveryFailures failures,
       ForwardConfirmations confirmations,
       TransactionTemplate transaction,
       Clock clock,
@@ -38,6 +41,7 @@ public class DeliveryService {
     this.mapper = mapper;
     this.sql = sql;
     this.history = history;
+    this.failures = failures;
     this.confirmations = confirmations;
     this.transaction = transaction;
     this.clock = clock;
@@ -58,8 +62,16 @@ public class DeliveryService {
     return n;
   }
 
+  /** A message's deliveries, each with its latest failed attempts. */
   public List<DeliveryView> deliveriesOf(String messageId) {
-    return mapper.findByMessageId(messageId);
+    List<DeliveryView> deliveries = mapper.findByMessageId(messageId);
+    if (deliveries.isEmpty()) {
+      return deliveries;
+    }
+    Map<String, List<DeliveryFailure>> failed = failures.ofMessage(messageId);
+    return deliveries.stream()
+        .map(d -> d.withFailures(failed.getOrDefault(d.consumerGroup(), List.of())))
+        .toList();
   }
 
   /** Sends a DEAD delivery again, with a fresh count of attempts; the history says who and why. */
@@ -88,6 +100,23 @@ public class DeliveryService {
     }
     throw new ApiException(
         ProblemType.NOT_DEAD, "The delivery is " + state + "; only DEAD deliveries are replayed.");
+  }
+
+  /**
+   * Replays exactly these DEAD deliveries, which the caller's transaction has locked, each with a
+   * history line; returns how many it replayed.
+   */
+  public int replayLocked(
+      List<MessageHistory.Delivery> deliveries, Operator operator, String what) {
+    int replayed = 0;
+    Instant now = clock.instant();
+    for (int from = 0; from < deliveries.size(); from += REPLAY_BATCH) {
+      List<MessageHistory.Delivery> batch =
+          deliveries.subList(from, Math.min(deliveries.size(), from + REPLAY_BATCH));
+      replayed += mapper.replayAll(batch, now);
+      history.recordAllByOperator(batch, MessageHistory.REPLAYED, operator, what);
+    }
+    return replayed;
   }
 
   /** Replays every DEAD delivery of a group and/or topic, in small batches. */

@@ -1,5 +1,6 @@
 package io.halfmsg.broker.retention;
 
+import io.halfmsg.broker.delivery.DeliveryFailures;
 import io.halfmsg.broker.history.MessageHistory;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,7 @@ class RetentionJob implements SmartLifecycle {
 
   private final RetentionMapper mapper;
   private final MessageHistory history;
+  private final DeliveryFailures failures;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Duration interval;
@@ -40,11 +42,13 @@ class RetentionJob implements SmartLifecycle {
   RetentionJob(
       RetentionMapper mapper,
       MessageHistory history,
+      DeliveryFailures failures,
       TransactionTemplate transaction,
       Clock clock,
       RetentionProperties properties) {
     this.mapper = mapper;
     this.history = history;
+    this.failures = failures;
     this.transaction = transaction;
     this.clock = clock;
     this.interval = properties.retentionInterval();
@@ -94,6 +98,7 @@ class RetentionJob implements SmartLifecycle {
           if (!deleteIds.isEmpty()) {
             mapper.deleteDeliveries(deleteMessageIds);
             history.deleteOf(deleteMessageIds);
+            failures.deleteOf(deleteMessageIds);
             mapper.deleteMessages(deleteIds);
           }
           return new Batch(expired.size(), deleteIds.size());
