@@ -25,6 +25,7 @@ public enum ProblemType {
   SUBSCRIPTION_NOT_FOUND(HttpStatus.NOT_FOUND, "The group is not subscribed to this topic"),
   NOT_DEAD(HttpStatus.CONFLICT, "Only a DEAD delivery can be replayed"),
   DEAD_GROUP_NOT_FOUND(HttpStatus.NOT_FOUND, "No DEAD deliveries of this group fail this way"),
+  PAUSE_NOT_FOUND(HttpStatus.NOT_FOUND, "Not paused"),
   PREVIEW_STALE(HttpStatus.CONFLICT, "The DEAD group changed since its preview; preview it again"),
   MESSAGE_CONFLICT(HttpStatus.CONFLICT, "A message with this id exists with different content"),
   STATE_CONFLICT(HttpStatus.CONFLICT, "The message is already resolved the other way"),

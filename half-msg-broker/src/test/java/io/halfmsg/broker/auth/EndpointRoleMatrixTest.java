@@ -56,6 +56,14 @@ class EndpointRoleMatrixTest {
     ENDPOINTS.put("GET /api/v1/subscriptions", Role.ADMIN);
     ENDPOINTS.put("DELETE /api/v1/subscriptions/{group}/topics/{topic}", Role.ADMIN);
     ENDPOINTS.put("POST /api/v1/deliveries/replay", Role.ADMIN);
+    ENDPOINTS.put("GET /api/v1/deliveries/dead-groups", Role.ADMIN);
+    ENDPOINTS.put("GET /api/v1/pauses", Role.ADMIN);
+    ENDPOINTS.put("PUT /api/v1/pauses/{kind}/{name}", Role.ADMIN);
+    ENDPOINTS.put("DELETE /api/v1/pauses/{kind}/{name}", Role.ADMIN);
+    ENDPOINTS.put("GET /api/v1/producer-groups", Role.ADMIN);
+    ENDPOINTS.put("GET /api/v1/deliveries/dead-groups/{consumerGroup}/{fingerprint}", Role.ADMIN);
+    ENDPOINTS.put(
+        "POST /api/v1/deliveries/dead-groups/{consumerGroup}/{fingerprint}/replay", Role.ADMIN);
   }
 
   /** The actuator's, mapped by another handler mapping. */
