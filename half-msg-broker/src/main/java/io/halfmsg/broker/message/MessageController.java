@@ -4,8 +4,6 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.WireRules;
-import io.halfmsg.broker.delivery.DeliveryService;
-import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
@@ -26,20 +24,12 @@ class MessageController {
 
   private final MessageService service;
   private final MessageRequestValidator validator;
-  private final DeliveryService deliveries;
-  private final MessageHistory history;
   private final OperatorResolver operators;
 
   MessageController(
-      MessageService service,
-      MessageRequestValidator validator,
-      DeliveryService deliveries,
-      MessageHistory history,
-      OperatorResolver operators) {
+      MessageService service, MessageRequestValidator validator, OperatorResolver operators) {
     this.service = service;
     this.validator = validator;
-    this.deliveries = deliveries;
-    this.history = history;
     this.operators = operators;
   }
 
@@ -91,11 +81,7 @@ class MessageController {
 
   @GetMapping("/{messageId}")
   MessageView get(@PathVariable String messageId) {
-    checked(messageId);
-    return MessageView.of(
-        service.get(messageId),
-        deliveries.deliveriesOf(messageId),
-        history.storedEventsOf(messageId));
+    return service.view(checked(messageId));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.broker.checkback.CheckBackProperties;
 import io.halfmsg.broker.delivery.CommitHandoff;
+import io.halfmsg.broker.delivery.DeliveryService;
 import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.web.ApiException;
@@ -30,6 +31,7 @@ public class MessageService {
   private final CommitHandoff handoff;
   private final NextLook nextLook;
   private final MessageHistory history;
+  private final DeliveryService deliveries;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Duration defaultFirstCheck;
@@ -40,6 +42,7 @@ public class MessageService {
       CommitHandoff handoff,
       NextLook nextLook,
       MessageHistory history,
+      DeliveryService deliveries,
       TransactionTemplate transaction,
       Clock clock,
       CheckBackProperties checkBack) {
@@ -48,6 +51,7 @@ public class MessageService {
     this.handoff = handoff;
     this.nextLook = nextLook;
     this.history = history;
+    this.deliveries = deliveries;
     this.transaction = transaction;
     this.clock = clock;
     this.defaultFirstCheck = checkBack.firstCheckAfter();
@@ -188,6 +192,12 @@ public class MessageService {
 
   private static boolean isCommitted(MessageState state) {
     return state == MessageState.COMMITTED || state == MessageState.FORWARDED;
+  }
+
+  /** A message with its deliveries and history; 404 for an unknown id. */
+  public MessageView view(String messageId) {
+    return MessageView.of(
+        get(messageId), deliveries.deliveriesOf(messageId), history.storedEventsOf(messageId));
   }
 
   public StoredMessage get(String messageId) {

@@ -66,6 +66,27 @@ class EndpointRoleMatrixTest {
         "POST /api/v1/deliveries/dead-groups/{consumerGroup}/{fingerprint}/replay", Role.ADMIN);
   }
 
+  /**
+   * The console's pages and forms: not for bearer tokens at all, but for the session of an operator
+   * logged in with an admin token (ConsoleBrowserTest, ConsoleSecurityTest).
+   */
+  private static final Set<String> CONSOLE =
+      Set.of(
+          "GET /console/login",
+          "GET /console",
+          "GET /console/",
+          "GET /console/messages",
+          "GET /console/messages/{messageId}",
+          "GET /console/parked",
+          "GET /console/dead",
+          "GET /console/dead/{consumerGroup}/{fingerprint}",
+          "POST /console/messages/{messageId}/resolve",
+          "POST /console/messages/{messageId}/rearm",
+          "POST /console/messages/{messageId}/replay",
+          "POST /console/dead/{consumerGroup}/{fingerprint}/replay",
+          "POST /console/pauses",
+          "POST /console/pauses/resume");
+
   /** The actuator's, mapped by another handler mapping. */
   private static final Map<String, Role> ACTUATOR =
       Map.of(
@@ -101,7 +122,23 @@ class EndpointRoleMatrixTest {
               }
             });
 
-    assertThat(mapped).containsExactlyInAnyOrderElementsOf(ENDPOINTS.keySet());
+    Set<String> expected = new TreeSet<>(ENDPOINTS.keySet());
+    expected.addAll(CONSOLE);
+    assertThat(mapped).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aBearerTokenAloneOpensNoConsolePage() {
+    for (String endpoint : CONSOLE) {
+      String method = endpoint.substring(0, endpoint.indexOf(' '));
+      String path = endpoint.substring(method.length() + 1).replaceAll("\\{[^}]+}", "x1");
+      if (path.equals("/console/login")) {
+        continue;
+      }
+      int status = call(Caller.ADMIN, method, path);
+      // To the login page, or refused for want of a CSRF token.
+      assertThat(status).as(endpoint).isIn(302, 403);
+    }
   }
 
   @Test
