@@ -5,6 +5,9 @@
 # (with HALFMSG_TEST_DB_USER / HALFMSG_TEST_DB_PASSWORD). Otherwise the local MariaDB at
 # 127.0.0.1:3306 is used: started if it is installed but stopped, installed with apt-get if missing
 # (as root), and its root user given an empty password over TCP if it has none yet.
+#
+# The console's browser test drives Debian's chromium through chromium-driver (/usr/bin/chromium,
+# /usr/bin/chromedriver), installed with apt-get (as root) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,5 +60,18 @@ provision_database() {
   can_login || { log "cannot log in to MariaDB at 127.0.0.1:3306 as root"; return 1; }
 }
 
+provision_browser() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    log "chromium and chromedriver are installed"
+    return 0
+  fi
+  log "installing chromium and chromium-driver with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
+    || { log "chromium or chromedriver is still missing"; return 1; }
+}
+
 provision_database
+provision_browser
 exec ./mvnw -B -ntp verify "$@"
