@@ -50,6 +50,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @BrokerTest(
     properties = {
       "halfmsg.check-back.first-check-after=100ms",
+      "halfmsg.check-back.default-secret=console-browser-secret",
       "halfmsg.check-back.max-checks=1",
       "halfmsg.check-back.poll-interval=50ms",
       "halfmsg.delivery.poll-interval=100ms",
@@ -115,8 +116,26 @@ class ConsoleBrowserTest {
 
   @Test
   void anOperatorResolvesReplaysAndPausesInTheBrowser(CapturedOutput output) throws Exception {
+    // An instance that never answers: its message is parked after one check.
+    Response registered =
+        producer.put(
+            "/api/v1/producer-groups/console-shop/endpoints",
+            BrokerClient.json(
+                Map.of(
+                    "checkBackUrl",
+                    "http://127.0.0.1:9/halfmsg/check-back",
+                    "instanceId",
+                    "shop-1")));
+    assertThat(registered.status()).as(registered.body()).isEqualTo(200);
     // On a topic of its own: once committed it gets no delivery to the DEAD group's consumer.
     String parked = prepare("console-shop", "parked_" + topic);
+    // Undecided for an hour: the dashboard shows how long the oldest PREPARED message has waited.
+    Map<String, Object> waiting = new LinkedHashMap<>();
+    waiting.put("producerGroup", "console-orders");
+    waiting.put("topic", topic);
+    waiting.put("body", "{}");
+    waiting.put("checkAfterMs", 3_600_000);
+    assertThat(producer.prepare(waiting).status()).isEqualTo(201);
     await(parked + " parked").atMost(PATIENCE).until(() -> "PARKED".equals(state(parked)));
     String group = "console_consumer_" + topic.substring(8);
     subscribe(group);
