@@ -93,6 +93,36 @@ public final class BrokerClient {
     return Map.of("messageId", messageId, "decision", "ROLLBACK");
   }
 
+  /**
+   * A message's delivery to one group, as {@code GET /api/v1/messages/{id}} shows it; a missing
+   * node if it has none.
+   */
+  public JsonNode delivery(String messageId, String consumerGroup) {
+    for (JsonNode d : get("/api/v1/messages/" + messageId).json().path("deliveries")) {
+      if (d.path("consumerGroup").asText().equals(consumerGroup)) {
+        return d;
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  /** A message's history lines of operators' actions: {@code EVENT [group] actor detail}. */
+  public List<String> operatorLines(String messageId) {
+    List<String> lines = new java.util.ArrayList<>();
+    for (JsonNode h : get("/api/v1/messages/" + messageId).json().path("history")) {
+      if (h.hasNonNull("actor")) {
+        lines.add(
+            h.get("event").asText()
+                + (h.hasNonNull("consumerGroup") ? " " + h.get("consumerGroup").asText() : "")
+                + " "
+                + h.get("actor").asText()
+                + " "
+                + h.get("detail").asText());
+      }
+    }
+    return lines;
+  }
+
   public Response get(String path) {
     return send(request(path).GET());
   }

@@ -1,7 +1,6 @@
 package io.halfmsg.broker.admin;
 
 import io.halfmsg.api.MessageState;
-import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.web.Violations;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -52,10 +51,7 @@ public record MessageFilter(
       v.rocketMqName(consumerGroup, "consumerGroup");
     }
     if (messageId != null) {
-      v.check(
-          WireRules.isMessageId(messageId),
-          "messageId",
-          "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+      v.messageId(messageId, "messageId");
     }
     Instant fromAt = instant(from, "from", v);
     Instant toAt = instant(to, "to", v);

@@ -1,7 +1,6 @@
 package io.halfmsg.broker.console;
 
 import io.halfmsg.api.MessageState;
-import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.deadgroup.DeadGroups;
 import io.halfmsg.broker.delivery.DeliveryService;
 import io.halfmsg.broker.message.MessageService;
@@ -11,7 +10,6 @@ import io.halfmsg.broker.pause.PauseKind;
 import io.halfmsg.broker.pause.Pauses;
 import io.halfmsg.broker.web.Violations;
 import java.security.Principal;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,7 +24,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @ConditionalOnConsole
 class ConsoleActions {
 
-  private static final Pattern FINGERPRINT = Pattern.compile("^([0-9a-f]{16}|unrecorded)$");
   private static final String DONE = "done";
 
   private final MessageService messages;
@@ -55,7 +52,7 @@ class ConsoleActions {
       @RequestParam(required = false) String reason,
       Principal who,
       RedirectAttributes redirect) {
-    checkId(messageId);
+    Violations.requireMessageId(messageId);
     MessageState target =
         switch (decision == null ? "" : decision) {
           case "COMMIT" -> MessageState.COMMITTED;
@@ -73,7 +70,7 @@ class ConsoleActions {
       @RequestParam(required = false) String reason,
       Principal who,
       RedirectAttributes redirect) {
-    checkId(messageId);
+    Violations.requireMessageId(messageId);
     parked.rearm(messageId, operator(who, reason));
     redirect.addFlashAttribute(DONE, "Re-armed " + messageId + ": check-back asks again");
     return "redirect:/console/messages/" + messageId;
@@ -86,7 +83,7 @@ class ConsoleActions {
       @RequestParam(required = false) String reason,
       Principal who,
       RedirectAttributes redirect) {
-    checkId(messageId);
+    Violations.requireMessageId(messageId);
     Violations v = new Violations();
     v.rocketMqName(consumerGroup, "consumerGroup");
     v.throwIfAny();
@@ -103,7 +100,7 @@ class ConsoleActions {
       @RequestParam(required = false) String reason,
       Principal who,
       RedirectAttributes redirect) {
-    checkGroup(consumerGroup, fingerprint);
+    DeadGroups.checked(consumerGroup, fingerprint).throwIfAny();
     int n = deadGroups.replay(consumerGroup, fingerprint, confirmation, operator(who, reason));
     redirect.addFlashAttribute(DONE, "Replayed " + n + " DEAD deliveries of " + consumerGroup);
     return "redirect:/console/dead";
@@ -150,21 +147,5 @@ class ConsoleActions {
     v.rocketMqName(name, "name");
     v.throwIfAny();
     return k;
-  }
-
-  private static void checkId(String messageId) {
-    if (!WireRules.isMessageId(messageId)) {
-      throw Violations.invalid("messageId", "must be 1 to 64 characters of [A-Za-z0-9._:-]");
-    }
-  }
-
-  static void checkGroup(String consumerGroup, String fingerprint) {
-    Violations v = new Violations();
-    v.rocketMqName(consumerGroup, "consumerGroup");
-    v.check(
-        FINGERPRINT.matcher(fingerprint).matches(),
-        "fingerprint",
-        "must be 16 hex digits (or unrecorded)");
-    v.throwIfAny();
   }
 }

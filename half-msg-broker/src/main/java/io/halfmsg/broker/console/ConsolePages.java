@@ -1,7 +1,6 @@
 package io.halfmsg.broker.console;
 
 import io.halfmsg.api.MessageState;
-import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.admin.AdminQueries;
 import io.halfmsg.broker.admin.MessageFilter;
 import io.halfmsg.broker.deadgroup.DeadGroups;
@@ -103,9 +102,7 @@ class ConsolePages {
 
   @GetMapping("/console/messages/{messageId}")
   String message(@PathVariable String messageId, Model model) {
-    if (!WireRules.isMessageId(messageId)) {
-      throw Violations.invalid("messageId", "must be 1 to 64 characters of [A-Za-z0-9._:-]");
-    }
+    Violations.requireMessageId(messageId);
     model.addAttribute("m", messages.view(messageId));
     return "console/message";
   }
@@ -119,7 +116,7 @@ class ConsolePages {
   @GetMapping("/console/dead/{consumerGroup}/{fingerprint}")
   String preview(
       @PathVariable String consumerGroup, @PathVariable String fingerprint, Model model) {
-    ConsoleActions.checkGroup(consumerGroup, fingerprint);
+    DeadGroups.checked(consumerGroup, fingerprint).throwIfAny();
     model.addAttribute("preview", deadGroups.preview(consumerGroup, fingerprint));
     return "console/preview";
   }

@@ -5,7 +5,6 @@ import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,8 +17,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/deliveries/dead-groups")
 class DeadGroupController {
-
-  private static final Pattern FINGERPRINT = Pattern.compile("^([0-9a-f]{16}|unrecorded)$");
 
   private final DeadGroups groups;
   private final OperatorResolver operators;
@@ -36,7 +33,7 @@ class DeadGroupController {
 
   @GetMapping("/{consumerGroup}/{fingerprint}")
   DeadGroups.Preview preview(@PathVariable String consumerGroup, @PathVariable String fingerprint) {
-    checked(consumerGroup, fingerprint).throwIfAny();
+    DeadGroups.checked(consumerGroup, fingerprint).throwIfAny();
     return groups.preview(consumerGroup, fingerprint);
   }
 
@@ -56,7 +53,7 @@ class DeadGroupController {
     if (request == null) {
       throw Violations.invalid("body", "must be a JSON object");
     }
-    Violations v = checked(consumerGroup, fingerprint);
+    Violations v = DeadGroups.checked(consumerGroup, fingerprint);
     v.required(request.confirmation(), "confirmation");
     Operator.checkReason(request.reason(), v);
     v.throwIfAny();
@@ -66,15 +63,5 @@ class DeadGroupController {
             fingerprint,
             request.confirmation(),
             operators.of(http, request.reason())));
-  }
-
-  private static Violations checked(String consumerGroup, String fingerprint) {
-    Violations v = new Violations();
-    v.rocketMqName(consumerGroup, "consumerGroup");
-    v.check(
-        FINGERPRINT.matcher(fingerprint).matches(),
-        "fingerprint",
-        "must be 16 hex digits (or unrecorded)");
-    return v;
   }
 }

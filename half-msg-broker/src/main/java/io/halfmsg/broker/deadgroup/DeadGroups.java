@@ -5,8 +5,10 @@ import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
+import io.halfmsg.broker.web.Violations;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,6 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class DeadGroups {
+
+  private static final Pattern FINGERPRINT = Pattern.compile("^([0-9a-f]{16}|unrecorded)$");
 
   static final int MAX_BULK = 5000;
   static final int FIRST_PAGE = 20;
@@ -49,6 +53,17 @@ public class DeadGroups {
       long upperId,
       List<DeadDelivery> firstPage,
       String confirmation) {}
+
+  /** What is wrong with a group's name and fingerprint as a request names them. */
+  public static Violations checked(String consumerGroup, String fingerprint) {
+    Violations v = new Violations();
+    v.rocketMqName(consumerGroup, "consumerGroup");
+    v.check(
+        FINGERPRINT.matcher(fingerprint).matches(),
+        "fingerprint",
+        "must be 16 hex digits (or unrecorded)");
+    return v;
+  }
 
   public List<DeadGroup> groups() {
     return mapper.groups();

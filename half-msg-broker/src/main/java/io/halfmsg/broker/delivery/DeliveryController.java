@@ -41,10 +41,7 @@ class DeliveryController {
         if (!v.check(a != null, "acks[" + i + "]", "is required")) {
           continue;
         }
-        v.check(
-            WireRules.isMessageId(a.messageId()),
-            "acks[" + i + "].messageId",
-            "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+        v.messageId(a.messageId(), "acks[" + i + "].messageId");
         v.rocketMqName(a.consumerGroup(), "acks[" + i + "].consumerGroup");
       }
     }
@@ -74,10 +71,7 @@ class DeliveryController {
       v.rocketMqName(request.topic(), "topic");
     }
     if (request.messageId() != null) {
-      v.check(
-          WireRules.isMessageId(request.messageId()),
-          "messageId",
-          "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+      v.messageId(request.messageId(), "messageId");
       v.check(
           request.consumerGroup() != null,
           "consumerGroup",

@@ -3,7 +3,6 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
-import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
@@ -89,9 +88,7 @@ class MessageController {
    * ignores trailing spaces when it compares ({@code "id "} finds {@code "id"}).
    */
   private static String checked(String messageId) {
-    if (!WireRules.isMessageId(messageId)) {
-      throw Violations.invalid("messageId", "must be 1 to 64 characters of [A-Za-z0-9._:-]");
-    }
+    Violations.requireMessageId(messageId);
     return messageId;
   }
 }

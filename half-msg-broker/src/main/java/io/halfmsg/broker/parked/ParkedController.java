@@ -1,7 +1,6 @@
 package io.halfmsg.broker.parked;
 
 import io.halfmsg.api.MessageStateResponse;
-import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
@@ -35,10 +34,7 @@ class ParkedController {
       throw Violations.invalid("body", "must be a JSON object");
     }
     Violations v = new Violations();
-    v.check(
-        WireRules.isMessageId(messageId),
-        "messageId",
-        "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+    v.messageId(messageId, "messageId");
     Operator.checkReason(request.reason(), v);
     v.throwIfAny();
     return parked.rearm(messageId, operators.of(http, request.reason()));

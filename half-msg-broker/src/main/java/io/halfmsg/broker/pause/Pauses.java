@@ -6,13 +6,10 @@ import io.halfmsg.broker.web.ProblemType;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 
 /**
@@ -20,25 +17,25 @@ import org.springframework.stereotype.Service;
  * group, at runtime. Prepares and commits are still accepted; what is paused waits in the store:
  * the fast path leaves a paused topic's messages to the recovery scanner, whose claim, like the
  * redelivery scanner's, skips what {@code hm_pause} names. The fast path reads this instance's copy
- * of the table, reloaded every {@code halfmsg.pause.refresh-interval} and at once after a change
- * made here.
+ * of the table, at most {@code halfmsg.pause.refresh-interval} old, and reloaded at once after a
+ * change made here.
  */
 @Service
-public class Pauses implements SmartLifecycle {
+public class Pauses {
 
   private static final Logger log = LoggerFactory.getLogger(Pauses.class);
 
   private final PauseMapper mapper;
   private final Clock clock;
-  private final long refreshMillis;
+  private final long refreshNanos;
+  private final AtomicLong nextRefresh = new AtomicLong(System.nanoTime());
   private volatile Set<String> pausedTopics = Set.of();
   private volatile boolean refreshFailing;
-  private volatile ScheduledExecutorService scheduler;
 
   Pauses(PauseMapper mapper, Clock clock, PauseProperties properties) {
     this.mapper = mapper;
     this.clock = clock;
-    this.refreshMillis = properties.refreshInterval().toMillis();
+    this.refreshNanos = properties.refreshInterval().toNanos();
   }
 
   /** Pauses; pausing again what is paused changes nothing (the first pause's who and why stay). */
@@ -65,6 +62,7 @@ public class Pauses implements SmartLifecycle {
 
   /** Whether this instance's fast path must leave the topic's messages to the recovery scanner. */
   public boolean holdsForwarding(String topic) {
+    refreshIfDue();
     return pausedTopics.contains(topic);
   }
 
@@ -76,7 +74,16 @@ public class Pauses implements SmartLifecycle {
             .collect(Collectors.toUnmodifiableSet());
   }
 
-  private void safeRefresh() {
+  /**
+   * Reloads the copy when it is older than the refresh interval, on the caller's thread (the fast
+   * path's, once an interval: one small query) — so an idle instance costs nothing.
+   */
+  private void refreshIfDue() {
+    long due = nextRefresh.get();
+    long now = System.nanoTime();
+    if (now - due < 0 || !nextRefresh.compareAndSet(due, now + refreshNanos)) {
+      return;
+    }
     try {
       refresh();
       refreshFailing = false;
@@ -87,34 +94,5 @@ public class Pauses implements SmartLifecycle {
       }
       refreshFailing = true;
     }
-  }
-
-  @Override
-  public void start() {
-    safeRefresh();
-    ScheduledExecutorService s =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "halfmsg-pauses");
-              t.setDaemon(true);
-              return t;
-            });
-    s.scheduleWithFixedDelay(
-        this::safeRefresh, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
-    scheduler = s;
-  }
-
-  @Override
-  public void stop() {
-    ScheduledExecutorService s = scheduler;
-    scheduler = null;
-    if (s != null) {
-      s.shutdownNow();
-    }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return scheduler != null;
   }
 }

@@ -10,7 +10,6 @@ import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +66,7 @@ class DeadGroupsTest {
 
     awaitDead(id, group);
 
-    JsonNode failures = delivery(id, group).get("failures");
+    JsonNode failures = admin.delivery(id, group).get("failures");
     assertThat(failures).hasSize(5);
     assertThat(failures).extracting(f -> f.get("attempt").asInt()).containsExactly(3, 4, 5, 6, 7);
     assertThat(failures)
@@ -123,7 +122,7 @@ class DeadGroupsTest {
     assertThat(state(later, fast)).isEqualTo("DEAD");
     ids.forEach(id -> assertThat(state(id, slow)).isEqualTo("DEAD"));
     for (String id : ids) {
-      assertThat(operatorLines(id))
+      assertThat(admin.operatorLines(id))
           .containsExactly(
               "REPLAYED "
                   + fast
@@ -227,37 +226,6 @@ class DeadGroupsTest {
   }
 
   private String state(String id, String group) {
-    return delivery(id, group).path("state").asText();
-  }
-
-  private JsonNode delivery(String id, String group) {
-    for (JsonNode d : admin.get("/api/v1/messages/" + id).json().get("deliveries")) {
-      if (d.get("consumerGroup").asText().equals(group)) {
-        return d;
-      }
-    }
-    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-  }
-
-  private List<String> operatorLines(String id) {
-    List<String> lines = new ArrayList<>();
-    admin
-        .get("/api/v1/messages/" + id)
-        .json()
-        .get("history")
-        .forEach(
-            h -> {
-              if (h.hasNonNull("actor")) {
-                lines.add(
-                    h.get("event").asText()
-                        + " "
-                        + h.get("consumerGroup").asText()
-                        + " "
-                        + h.get("actor").asText()
-                        + " "
-                        + h.get("detail").asText());
-              }
-            });
-    return lines;
+    return admin.delivery(id, group).path("state").asText();
   }
 }

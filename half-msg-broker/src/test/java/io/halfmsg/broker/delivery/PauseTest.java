@@ -90,10 +90,10 @@ class PauseTest {
         .atMost(QUIET.plusSeconds(5))
         .until(
             () ->
-                delivery(id, group).path("attempts").asInt() == 1
-                    && "PENDING".equals(delivery(id, group).path("state").asText()));
+                admin().delivery(id, group).path("attempts").asInt() == 1
+                    && "PENDING".equals(admin().delivery(id, group).path("state").asText()));
     assertThat(admin().delete("/api/v1/pauses/consumer-groups/" + group).status()).isEqualTo(204);
-    await().atMost(PATIENCE).until(() -> delivery(id, group).path("attempts").asInt() >= 2);
+    await().atMost(PATIENCE).until(() -> admin().delivery(id, group).path("attempts").asInt() >= 2);
   }
 
   @Test
@@ -186,14 +186,5 @@ class PauseTest {
 
   private String state(String id) {
     return admin().get("/api/v1/messages/" + id).text("state");
-  }
-
-  private JsonNode delivery(String id, String group) {
-    for (JsonNode d : admin().get("/api/v1/messages/" + id).json().get("deliveries")) {
-      if (d.get("consumerGroup").asText().equals(group)) {
-        return d;
-      }
-    }
-    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 }

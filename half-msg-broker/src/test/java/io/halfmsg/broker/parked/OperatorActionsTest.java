@@ -106,7 +106,7 @@ class OperatorActionsTest {
 
     assertThat(resolved.status()).as(resolved.body()).isEqualTo(200);
     assertThat(state(id)).isEqualTo("ROLLED_BACK");
-    assertThat(operatorLines(id))
+    assertThat(admin.operatorLines(id))
         .containsExactly("RESOLVED alice ROLLBACK: order 42 was cancelled");
   }
 
@@ -121,9 +121,10 @@ class OperatorActionsTest {
     assertThat(resolveAs(byHeader, "bob", "checked with the shop").status()).isEqualTo(200);
     assertThat(resolve(byDefault, "nobody said", admin).status()).isEqualTo(200);
 
-    assertThat(operatorLines(byHeader))
+    assertThat(admin.operatorLines(byHeader))
         .containsExactly("RESOLVED bob COMMIT: checked with the shop");
-    assertThat(operatorLines(byDefault)).containsExactly("RESOLVED admin COMMIT: nobody said");
+    assertThat(admin.operatorLines(byDefault))
+        .containsExactly("RESOLVED admin COMMIT: nobody said");
   }
 
   @Test
@@ -152,7 +153,7 @@ class OperatorActionsTest {
     JsonNode m = admin.get("/api/v1/messages/" + id).json();
     assertThat(m.get("resolvedBy").asText()).isEqualTo("CHECK_BACK");
     assertThat(m.get("checkCount").asInt()).isEqualTo(1);
-    assertThat(operatorLines(id))
+    assertThat(admin.operatorLines(id))
         .containsExactly("REARMED alice re-arm check-back: the order service is back");
     List<String> events = new ArrayList<>();
     m.get("history").forEach(h -> events.add(h.get("event").asText()));
@@ -202,26 +203,5 @@ class OperatorActionsTest {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("reason", reason);
     return alice.post("/api/v1/messages/" + id + "/rearm", BrokerClient.json(body));
-  }
-
-  /** The history's operator lines: event, actor, detail. */
-  private List<String> operatorLines(String id) {
-    List<String> lines = new ArrayList<>();
-    admin
-        .get("/api/v1/messages/" + id)
-        .json()
-        .get("history")
-        .forEach(
-            h -> {
-              if (h.hasNonNull("actor")) {
-                lines.add(
-                    h.get("event").asText()
-                        + " "
-                        + h.get("actor").asText()
-                        + " "
-                        + h.get("detail").asText());
-              }
-            });
-    return lines;
   }
 }
