@@ -67,6 +67,22 @@ public final class BrokerClient {
     return post("/api/v1/messages", json(message));
   }
 
+  /**
+   * Prepares a message of {@code producerGroup} to {@code topic} (body {@code {}}) and commits it;
+   * returns its id. Fails unless both are answered as for a new message.
+   */
+  public String prepareAndCommit(String producerGroup, String topic) {
+    String id = java.util.UUID.randomUUID().toString();
+    Response prepared =
+        prepare(
+            Map.of("messageId", id, "producerGroup", producerGroup, "topic", topic, "body", "{}"));
+    Response committed = prepared.status() == 201 ? commit(id) : prepared;
+    if (committed.status() != 200) {
+      throw new IllegalStateException("prepare and commit of " + id + ": " + committed.body());
+    }
+    return id;
+  }
+
   public Response commit(String messageId) {
     return post("/api/v1/messages/" + messageId + "/commit", "");
   }

@@ -210,15 +210,7 @@ class DeadGroupsTest {
   }
 
   private String send() {
-    String id = UUID.randomUUID().toString();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("messageId", id);
-    m.put("producerGroup", "dg-producer");
-    m.put("topic", topic);
-    m.put("body", "{}");
-    assertThat(producer.prepare(m).status()).isEqualTo(201);
-    assertThat(producer.commit(id).status()).isEqualTo(200);
-    return id;
+    return producer.prepareAndCommit("dg-producer", topic);
   }
 
   private void awaitDead(String id, String group) {

@@ -10,7 +10,6 @@ import io.halfmsg.broker.BrokerInstances;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -172,16 +171,8 @@ class PauseTest {
   }
 
   private String send() {
-    BrokerClient producer = BrokerInstances.client(broker, BrokerClient.PRODUCER_TOKEN);
-    String id = UUID.randomUUID().toString();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("messageId", id);
-    m.put("producerGroup", "pause-producer");
-    m.put("topic", topic);
-    m.put("body", "{}");
-    assertThat(producer.prepare(m).status()).isEqualTo(201);
-    assertThat(producer.commit(id).status()).isEqualTo(200);
-    return id;
+    return BrokerInstances.client(broker, BrokerClient.PRODUCER_TOKEN)
+        .prepareAndCommit("pause-producer", topic);
   }
 
   private String state(String id) {
