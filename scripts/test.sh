@@ -5,7 +5,9 @@
 # (with HALFMSG_TEST_DB_USER / HALFMSG_TEST_DB_PASSWORD). Otherwise the local MariaDB at
 # 127.0.0.1:3306 is used: started if it is installed but stopped, installed with apt-get if missing
 # (as root), and its root user given an empty password over TCP if it has none yet.
-# promtool (Debian's prometheus package), which tests the alert rules, is installed if missing.
+# promtool (Debian's prometheus package), which tests the alert rules, and Debian's chromium and
+# chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver), which the console's browser test
+# drives, are installed with apt-get (as root) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,14 +60,21 @@ provision_database() {
   can_login || { log "cannot log in to MariaDB at 127.0.0.1:3306 as root"; return 1; }
 }
 
-provision_promtool() {
-  if command -v promtool >/dev/null 2>&1; then return 0; fi
-  log "installing promtool (Debian's prometheus package) with apt-get"
+# Installs Debian packages unless every one of the given files exists already.
+apt_install_unless_present() {
+  local what="$1" packages="$2"; shift 2
+  local missing=0
+  for f in "$@"; do [ -x "$f" ] || missing=1; done
+  if [ "$missing" -eq 0 ]; then return 0; fi
+  log "installing $what with apt-get"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-  command -v promtool >/dev/null 2>&1 || { log "promtool is still missing"; return 1; }
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
+  for f in "$@"; do [ -x "$f" ] || { log "$f is still missing"; return 1; }; done
 }
 
 provision_database
-provision_promtool
+apt_install_unless_present "promtool (Debian's prometheus package)" prometheus /usr/bin/promtool
+apt_install_unless_present "chromium and chromium-driver" "chromium chromium-driver" \
+  /usr/bin/chromium /usr/bin/chromedriver
 exec ./mvnw -B -ntp verify "$@"

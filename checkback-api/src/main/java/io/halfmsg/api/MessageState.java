@@ -20,6 +20,8 @@ package io.halfmsg.api;
  *       answer</td><td>{@code park} (version)</td></tr>
  *   <tr><td>PARKED</td><td>COMMITTED, ROLLED_BACK</td><td>an operator resolves it</td><td>{@code
  *       resolveParkedByOperator} (state is PARKED)</td></tr>
+ *   <tr><td>PARKED</td><td>PREPARED</td><td>an operator re-arms its check-back (count reset,
+ *       due now)</td><td>{@code rearmParked} (state is PARKED)</td></tr>
  *   <tr><td>COMMITTED</td><td>COMMITTED</td><td>a send failed: the recovery scanner tries again
  *       sooner than the lease</td><td>{@code retryForwardAt} after a recovery send (version, and
  *       state is COMMITTED); {@code dueSooner} after a fast-path send (while {@code forwarded_at}

@@ -123,7 +123,8 @@ public final class TestStack implements AutoCloseable {
   public BrokerClient.Response replay(String messageId, String group) {
     return admin.post(
         "/api/v1/deliveries/replay",
-        BrokerClient.json(Map.of("messageId", messageId, "consumerGroup", group)));
+        BrokerClient.json(
+            Map.of("messageId", messageId, "consumerGroup", group, "reason", "consumer fixed")));
   }
 
   /** A small connection pool on a test database, for a consumer's own data. */

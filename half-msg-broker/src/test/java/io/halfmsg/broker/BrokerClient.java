@@ -67,6 +67,22 @@ public final class BrokerClient {
     return post("/api/v1/messages", json(message));
   }
 
+  /**
+   * Prepares a message of {@code producerGroup} to {@code topic} (body {@code {}}) and commits it;
+   * returns its id. Fails unless both are answered as for a new message.
+   */
+  public String prepareAndCommit(String producerGroup, String topic) {
+    String id = java.util.UUID.randomUUID().toString();
+    Response prepared =
+        prepare(
+            Map.of("messageId", id, "producerGroup", producerGroup, "topic", topic, "body", "{}"));
+    Response committed = prepared.status() == 201 ? commit(id) : prepared;
+    if (committed.status() != 200) {
+      throw new IllegalStateException("prepare and commit of " + id + ": " + committed.body());
+    }
+    return id;
+  }
+
   public Response commit(String messageId) {
     return post("/api/v1/messages/" + messageId + "/commit", "");
   }
@@ -91,6 +107,36 @@ public final class BrokerClient {
 
   public static Map<String, String> rollbackOf(String messageId) {
     return Map.of("messageId", messageId, "decision", "ROLLBACK");
+  }
+
+  /**
+   * A message's delivery to one group, as {@code GET /api/v1/messages/{id}} shows it; a missing
+   * node if it has none.
+   */
+  public JsonNode delivery(String messageId, String consumerGroup) {
+    for (JsonNode d : get("/api/v1/messages/" + messageId).json().path("deliveries")) {
+      if (d.path("consumerGroup").asText().equals(consumerGroup)) {
+        return d;
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  /** A message's history lines of operators' actions: {@code EVENT [group] actor detail}. */
+  public List<String> operatorLines(String messageId) {
+    List<String> lines = new java.util.ArrayList<>();
+    for (JsonNode h : get("/api/v1/messages/" + messageId).json().path("history")) {
+      if (h.hasNonNull("actor")) {
+        lines.add(
+            h.get("event").asText()
+                + (h.hasNonNull("consumerGroup") ? " " + h.get("consumerGroup").asText() : "")
+                + " "
+                + h.get("actor").asText()
+                + " "
+                + h.get("detail").asText());
+      }
+    }
+    return lines;
   }
 
   public Response get(String path) {

@@ -1,5 +1,6 @@
 package io.halfmsg.broker.admin;
 
+import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
@@ -12,10 +13,21 @@ interface AdminMapper {
       @Param("state") String state,
       @Param("topic") String topic,
       @Param("producerGroup") String producerGroup,
+      @Param("consumerGroup") String consumerGroup,
+      @Param("messageId") String messageId,
+      @Param("from") Instant from,
+      @Param("to") Instant to,
       @Param("afterId") long afterId,
       @Param("limit") int limit);
 
   List<StateCount> countMessagesByState();
 
   List<StateCount> countDeliveriesByState();
+
+  Instant oldestPrepared();
+
+  /** When the oldest message still waiting to be stored in RocketMQ was committed. */
+  Instant oldestUnforwarded();
+
+  Instant oldestPendingDelivery();
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 
 /** A message in a listing: everything but its body and properties. */
-record MessageSummary(
+public record MessageSummary(
     @JsonIgnore long id,
     String messageId,
     String producerGroup,

@@ -22,11 +22,21 @@ final class AccessPolicy {
   private static final Pattern CONSUMER_PUT = Pattern.compile("^/api/v1/subscriptions/[^/]+/?$");
   private static final Pattern CONSUMER_POST = Pattern.compile("^/api/v1/acks/?$");
   private static final Pattern PUBLIC = Pattern.compile("^/actuator/health(/.*)?$");
+  private static final Pattern CONSOLE = Pattern.compile("^/console(/.*)?$");
 
   private AccessPolicy() {}
 
   static boolean isPublic(String path) {
     return PUBLIC.matcher(path).matches();
+  }
+
+  /**
+   * Whether a request is the console's, which logs operators in to a session of its own ({@code
+   * ConsoleSecurity}). Decided on the servlet path — decoded and normalized by the container, as
+   * the console's security filter mapping sees it — so that no path reaches the API past both.
+   */
+  static boolean isConsole(String servletPath) {
+    return CONSOLE.matcher(servletPath).matches();
   }
 
   /** The role an endpoint needs; admin tokens pass every check. */

@@ -2,7 +2,10 @@ package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.AckRequest;
 import io.halfmsg.api.WireRules;
+import io.halfmsg.broker.operator.Operator;
+import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -15,9 +18,11 @@ class DeliveryController {
   private static final int MAX_ACKS = WireRules.MAX_BATCH_ITEMS;
 
   private final DeliveryService service;
+  private final OperatorResolver operators;
 
-  DeliveryController(DeliveryService service) {
+  DeliveryController(DeliveryService service, OperatorResolver operators) {
     this.service = service;
+    this.operators = operators;
   }
 
   record AckResult(int received, int acked) {}
@@ -36,10 +41,7 @@ class DeliveryController {
         if (!v.check(a != null, "acks[" + i + "]", "is required")) {
           continue;
         }
-        v.check(
-            WireRules.isMessageId(a.messageId()),
-            "acks[" + i + "].messageId",
-            "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+        v.messageId(a.messageId(), "acks[" + i + "].messageId");
         v.rocketMqName(a.consumerGroup(), "acks[" + i + "].consumerGroup");
       }
     }
@@ -49,14 +51,15 @@ class DeliveryController {
 
   /**
    * Body of {@code POST /api/v1/deliveries/replay}: one delivery ({@code messageId} and {@code
-   * consumerGroup}), or every DEAD delivery of a {@code consumerGroup} and/or {@code topic}.
+   * consumerGroup}), or every DEAD delivery of a {@code consumerGroup} and/or {@code topic}; with
+   * the operator's {@code reason}.
    */
-  record ReplayRequest(String messageId, String consumerGroup, String topic) {}
+  record ReplayRequest(String messageId, String consumerGroup, String topic, String reason) {}
 
   record ReplayResult(int replayed) {}
 
   @PostMapping(path = "/api/v1/deliveries/replay", consumes = MediaType.APPLICATION_JSON_VALUE)
-  ReplayResult replay(@RequestBody ReplayRequest request) {
+  ReplayResult replay(@RequestBody ReplayRequest request, HttpServletRequest http) {
     if (request == null) {
       throw Violations.invalid("body", "must be a JSON object");
     }
@@ -68,10 +71,7 @@ class DeliveryController {
       v.rocketMqName(request.topic(), "topic");
     }
     if (request.messageId() != null) {
-      v.check(
-          WireRules.isMessageId(request.messageId()),
-          "messageId",
-          "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+      v.messageId(request.messageId(), "messageId");
       v.check(
           request.consumerGroup() != null,
           "consumerGroup",
@@ -83,11 +83,14 @@ class DeliveryController {
           "consumerGroup",
           "or topic (or messageId with consumerGroup) is required");
     }
+    Operator.checkReason(request.reason(), v);
     v.throwIfAny();
+    Operator operator = operators.of(http, request.reason());
     if (request.messageId() != null) {
-      service.replayOne(request.messageId(), request.consumerGroup());
+      service.replayOne(request.messageId(), request.consumerGroup(), operator);
       return new ReplayResult(1);
     }
-    return new ReplayResult(service.replayAllDead(request.consumerGroup(), request.topic()));
+    return new ReplayResult(
+        service.replayAllDead(request.consumerGroup(), request.topic(), operator));
   }
 }

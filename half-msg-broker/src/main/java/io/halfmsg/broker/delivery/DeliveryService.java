@@ -2,6 +2,7 @@ package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.AckRequest;
 import io.halfmsg.broker.history.MessageHistory;
+import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.micrometer.core.instrument.Counter;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -21,6 +23,7 @@ public class DeliveryService {
   private final DeliveryMapper mapper;
   private final DeliveryBatchSql sql;
   private final MessageHistory history;
+  private final DeliveryFailures failures;
   private final ForwardConfirmations confirmations;
   private final AckLatency ackLatency;
   private final TransactionTemplate transaction;
@@ -31,6 +34,7 @@ public class DeliveryService {
       DeliveryMapper mapper,
       DeliveryBatchSql sql,
       MessageHistory history,
+      DeliveryFailures failures,
       ForwardConfirmations confirmations,
       AckLatency ackLatency,
       TransactionTemplate transaction,
@@ -39,6 +43,7 @@ public class DeliveryService {
     this.mapper = mapper;
     this.sql = sql;
     this.history = history;
+    this.failures = failures;
     this.confirmations = confirmations;
     this.ackLatency = ackLatency;
     this.transaction = transaction;
@@ -61,22 +66,31 @@ public class DeliveryService {
     return n;
   }
 
+  /** A message's deliveries, each with its latest failed attempts. */
   public List<DeliveryView> deliveriesOf(String messageId) {
-    return mapper.findByMessageId(messageId);
+    List<DeliveryView> deliveries = mapper.findByMessageId(messageId);
+    if (deliveries.isEmpty()) {
+      return deliveries;
+    }
+    Map<String, List<DeliveryFailure>> failed = failures.ofMessage(messageId);
+    return deliveries.stream()
+        .map(d -> d.withFailures(failed.getOrDefault(d.consumerGroup(), List.of())))
+        .toList();
   }
 
-  /** Sends a DEAD delivery again, with a fresh count of attempts. */
-  void replayOne(String messageId, String consumerGroup) {
+  /** Sends a DEAD delivery again, with a fresh count of attempts; the history says who and why. */
+  public void replayOne(String messageId, String consumerGroup, Operator operator) {
     // The state change and its history line commit together, or neither does.
     boolean replayed =
         Boolean.TRUE.equals(
             transaction.execute(
                 status -> {
-                  if (mapper.replayOne(messageId, consumerGroup, clock.instant()) != 1) {
+                  Instant now = clock.instant();
+                  if (mapper.replayOne(messageId, consumerGroup, now) != 1) {
                     return false;
                   }
-                  history.record(
-                      messageId, MessageHistory.REPLAYED, consumerGroup, "by an operator");
+                  history.recordByOperator(
+                      messageId, now, MessageHistory.REPLAYED, consumerGroup, operator, "replay");
                   return true;
                 }));
     if (replayed) {
@@ -92,8 +106,29 @@ public class DeliveryService {
         ProblemType.NOT_DEAD, "The delivery is " + state + "; only DEAD deliveries are replayed.");
   }
 
+  /**
+   * Replays exactly these DEAD deliveries, which the caller's transaction has locked, each with a
+   * history line; returns how many it replayed.
+   */
+  public int replayLocked(
+      List<MessageHistory.Delivery> deliveries, Operator operator, String what) {
+    int replayed = 0;
+    Instant now = clock.instant();
+    for (int from = 0; from < deliveries.size(); from += REPLAY_BATCH) {
+      List<MessageHistory.Delivery> batch =
+          deliveries.subList(from, Math.min(deliveries.size(), from + REPLAY_BATCH));
+      replayed += mapper.replayAll(batch, now);
+      history.recordAllByOperator(batch, MessageHistory.REPLAYED, operator, what);
+    }
+    return replayed;
+  }
+
   /** Replays every DEAD delivery of a group and/or topic, in small batches. */
-  int replayAllDead(String consumerGroup, String topic) {
+  int replayAllDead(String consumerGroup, String topic, Operator operator) {
+    String what =
+        "replay of every DEAD delivery"
+            + (consumerGroup == null ? "" : " to " + consumerGroup)
+            + (topic == null ? "" : " of topic " + topic);
     int total = 0;
     int n;
     do {
@@ -106,7 +141,7 @@ public class DeliveryService {
                   return 0;
                 }
                 mapper.replayAll(dead, clock.instant());
-                history.recordAll(dead, MessageHistory.REPLAYED, "by an operator, with others");
+                history.recordAllByOperator(dead, MessageHistory.REPLAYED, operator, what);
                 return dead.size();
               });
       total += n;

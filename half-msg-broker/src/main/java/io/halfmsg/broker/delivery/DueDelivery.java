@@ -1,6 +1,9 @@
 package io.halfmsg.broker.delivery;
 
-/** A delivery an instance has claimed for redelivery, with the version its claim wrote. */
+/**
+ * A delivery an instance has claimed for redelivery, with the version its claim wrote; {@code
+ * lastError} is set when its latest send failed.
+ */
 record DueDelivery(
     long id,
     String messageId,
@@ -8,7 +11,8 @@ record DueDelivery(
     int attempts,
     int maxAttempts,
     long ackTimeoutMs,
-    int version) {
+    int version,
+    String lastError) {
 
   @Override
   public String toString() {

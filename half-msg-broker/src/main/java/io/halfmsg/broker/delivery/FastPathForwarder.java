@@ -5,6 +5,7 @@ import io.halfmsg.broker.batch.Batcher;
 import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.NextLook;
 import io.halfmsg.broker.message.StoredMessage;
+import io.halfmsg.broker.pause.Pauses;
 import io.halfmsg.broker.rocketmq.RocketMqSender;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ class FastPathForwarder implements DisposableBean {
   private final MessageStore messages;
   private final RocketMqSender sender;
   private final ForwardConfirmations confirmations;
+  private final Pauses pauses;
   private final long freshNanos;
   private final Batcher<Pending> queue;
   private final Batcher<Long> retrySoon;
@@ -40,6 +42,7 @@ class FastPathForwarder implements DisposableBean {
       MessageStore messages,
       RocketMqSender sender,
       ForwardConfirmations confirmations,
+      Pauses pauses,
       NextLook nextLook,
       Clock clock,
       DeliveryProperties delivery,
@@ -47,6 +50,7 @@ class FastPathForwarder implements DisposableBean {
     this.messages = messages;
     this.sender = sender;
     this.confirmations = confirmations;
+    this.pauses = pauses;
     // The recovery scanner takes over a message forwardRetryAfter after its commit; one read at
     // commit that waited half of that is read again, so one the scanner already sent is not sent
     // twice.
@@ -100,6 +104,10 @@ class FastPathForwarder implements DisposableBean {
   }
 
   private void send(StoredMessage m) {
+    if (pauses.holdsForwarding(m.topic())) {
+      // Waits COMMITTED; the recovery scanner forwards it once the topic is resumed.
+      return;
+    }
     sender.sendAsync(
         m,
         new SendCallback() {

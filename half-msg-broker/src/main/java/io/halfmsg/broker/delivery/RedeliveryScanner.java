@@ -1,5 +1,6 @@
 package io.halfmsg.broker.delivery;
 
+import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.StoredMessage;
@@ -27,9 +28,11 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
 
   private static final Logger log = LoggerFactory.getLogger(RedeliveryScanner.class);
   private static final int MAX_ERROR_LENGTH = 500;
+  private static final String MESSAGE_GONE = "the message no longer exists";
 
   private final DeliveryMapper mapper;
   private final MessageHistory history;
+  private final DeliveryFailures failures;
   private final MessageStore messages;
   private final RocketMqSender sender;
   private final DeliveryProperties properties;
@@ -41,6 +44,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   RedeliveryScanner(
       DeliveryMapper mapper,
       MessageHistory history,
+      DeliveryFailures failures,
       MessageStore messages,
       RocketMqSender sender,
       TransactionTemplate transaction,
@@ -59,6 +63,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
         clock);
     this.mapper = mapper;
     this.history = history;
+    this.failures = failures;
     this.messages = messages;
     this.sender = sender;
     this.properties = properties;
@@ -96,8 +101,10 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
 
   @Override
   protected void process(DueDelivery d) {
+    Instant claimedAt = clock.instant();
+    Optional<StoredMessage> message = messages.find(d.messageId());
     if (d.attempts() >= d.maxAttempts()) {
-      // The state change and its history line commit together, or neither does.
+      // The state change and its history lines commit together, or neither does.
       boolean markedDead =
           Boolean.TRUE.equals(
               transaction.execute(
@@ -105,6 +112,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
                     if (mapper.markDead(d.id(), d.version()) != 1) {
                       return false;
                     }
+                    recordUnacked(d, message, claimedAt);
                     history.record(
                         d.messageId(),
                         MessageHistory.DEAD,
@@ -124,22 +132,73 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
       return;
     }
     String error = null;
-    Optional<StoredMessage> message = messages.find(d.messageId());
+    Exception failure = null;
     try {
       if (message.isEmpty()) {
-        error = "the message no longer exists";
+        error = MESSAGE_GONE;
       } else {
         sender.sendToGroup(message.get(), d.consumerGroup(), d.attempts() + 1);
         redelivered.increment();
       }
     } catch (Exception e) {
+      failure = e;
       error = truncate(e.toString());
       log.debug("Redelivery of {} to {} failed: {}", d.messageId(), d.consumerGroup(), error);
     }
     Duration wait =
         DeliveryProperties.waitAfter(
             d.attempts() + 1, Duration.ofMillis(d.ackTimeoutMs()), properties.maxBackoff());
-    mapper.recordAttempt(d.id(), d.version(), clock.instant().plus(wait), error);
+    Instant sentAt = clock.instant();
+    String lastError = error;
+    Exception sendFailure = failure;
+    // The attempt and its failures commit together: a lost lease records neither.
+    transaction.executeWithoutResult(
+        status -> {
+          if (mapper.recordAttempt(d.id(), d.version(), sentAt.plus(wait), lastError) != 1) {
+            return;
+          }
+          recordUnacked(d, message, claimedAt);
+          int attempt = d.attempts() + 1;
+          if (sendFailure != null) {
+            failures.record(
+                d,
+                attempt,
+                sentAt,
+                FailureCause.SEND_FAILED,
+                sendFailure.getClass().getName(),
+                sendFailure.getMessage());
+          } else if (lastError != null) {
+            failures.record(d, attempt, sentAt, FailureCause.MESSAGE_GONE, null, lastError);
+          }
+        });
+  }
+
+  /**
+   * The failure of the previous send, which went out (a failed one was recorded when it failed) but
+   * was not acked in time: the claim comes when the ack timeout has passed.
+   */
+  private void recordUnacked(DueDelivery d, Optional<StoredMessage> message, Instant at) {
+    if (d.attempts() == 0 || d.lastError() != null) {
+      return;
+    }
+    boolean forwarded = message.map(m -> m.state() != MessageState.COMMITTED).orElse(true);
+    if (d.attempts() == 1 && !forwarded) {
+      failures.record(
+          d,
+          1,
+          at,
+          FailureCause.NOT_FORWARDED,
+          null,
+          "not stored in RocketMQ within the ack timeout (" + d.ackTimeoutMs() + " ms)");
+    } else {
+      failures.record(
+          d,
+          d.attempts(),
+          at,
+          FailureCause.ACK_TIMEOUT,
+          null,
+          "no ack within " + d.ackTimeoutMs() + " ms");
+    }
   }
 
   private static String truncate(String s) {

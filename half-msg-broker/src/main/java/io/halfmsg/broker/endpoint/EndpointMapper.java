@@ -20,5 +20,7 @@ interface EndpointMapper {
       @Param("producerGroups") Collection<String> producerGroups,
       @Param("seenSince") Instant seenSince);
 
+  List<ProducerEndpoint> findAll();
+
   int deleteSeenBefore(@Param("before") Instant before, @Param("limit") int limit);
 }

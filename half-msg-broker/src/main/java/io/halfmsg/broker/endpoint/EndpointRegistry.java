@@ -91,6 +91,21 @@ public class EndpointRegistry {
     return byGroup;
   }
 
+  /**
+   * Every producer group's registered instances, each {@code live} if its last heartbeat is within
+   * the TTL, latest heartbeat first; silent ones stay listed until they are forgotten.
+   */
+  public Map<String, List<ProducerInstance>> allInstances() {
+    Instant seenSince = clock.instant().minus(ttl);
+    Map<String, List<ProducerInstance>> byGroup = new LinkedHashMap<>();
+    for (ProducerEndpoint e : mapper.findAll()) {
+      byGroup
+          .computeIfAbsent(e.producerGroup(), g -> new java.util.ArrayList<>())
+          .add(e.instance(seenSince));
+    }
+    return byGroup;
+  }
+
   /** Forgets endpoints silent for much longer than the TTL, a few at a time. */
   public int forgetLongGone(Duration after, int limit) {
     return mapper.deleteSeenBefore(clock.instant().minus(after), limit);

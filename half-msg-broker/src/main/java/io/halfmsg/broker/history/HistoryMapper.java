@@ -13,7 +13,8 @@ interface HistoryMapper {
       @Param("at") Instant at,
       @Param("event") String event,
       @Param("consumerGroup") String consumerGroup,
-      @Param("detail") String detail);
+      @Param("detail") String detail,
+      @Param("actor") String actor);
 
   int insertAll(@Param("entries") List<StoredEvent> entries);
 
@@ -24,5 +25,10 @@ interface HistoryMapper {
 
   /** An event to store. */
   record StoredEvent(
-      String messageId, Instant at, String event, String consumerGroup, String detail) {}
+      String messageId,
+      Instant at,
+      String event,
+      String consumerGroup,
+      String detail,
+      String actor) {}
 }

@@ -1,5 +1,6 @@
 package io.halfmsg.broker.history;
 
+import io.halfmsg.broker.operator.Operator;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +27,12 @@ public class MessageHistory {
   /** An operator replayed a DEAD delivery. */
   public static final String REPLAYED = "REPLAYED";
 
+  /** An operator decided a parked message. */
+  public static final String RESOLVED = "RESOLVED";
+
+  /** An operator sent a parked message back to check-back. */
+  public static final String REARMED = "REARMED";
+
   /** Events kept in view per message: the latest ones, so a long story stays readable. */
   static final int SHOWN = 100;
 
@@ -47,20 +54,35 @@ public class MessageHistory {
   /** Stores one event that happened at {@code at}, e.g. with the state change it caused. */
   public void record(
       String messageId, Instant at, String event, String consumerGroup, String detail) {
-    mapper.insert(messageId, at, event, consumerGroup, truncate(detail));
+    mapper.insert(messageId, at, event, consumerGroup, truncate(detail), null);
   }
 
-  /** Stores the same event for several deliveries, now, in one statement. */
-  public void recordAll(List<Delivery> deliveries, String event, String detail) {
+  /** Stores an operator's action, with who did it and why. */
+  public void recordByOperator(
+      String messageId,
+      Instant at,
+      String event,
+      String consumerGroup,
+      Operator operator,
+      String what) {
+    mapper.insert(
+        messageId, at, event, consumerGroup, truncate(operator.detail(what)), operator.name());
+  }
+
+  /** Stores the same operator's action for several deliveries, now, in one statement. */
+  public void recordAllByOperator(
+      List<Delivery> deliveries, String event, Operator operator, String what) {
     if (deliveries.isEmpty()) {
       return;
     }
     Instant now = clock.instant();
-    String d = truncate(detail);
+    String d = truncate(operator.detail(what));
     mapper.insertAll(
         deliveries.stream()
             .map(
-                x -> new HistoryMapper.StoredEvent(x.messageId(), now, event, x.consumerGroup(), d))
+                x ->
+                    new HistoryMapper.StoredEvent(
+                        x.messageId(), now, event, x.consumerGroup(), d, operator.name()))
             .toList());
   }
 

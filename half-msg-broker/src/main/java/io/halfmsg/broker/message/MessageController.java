@@ -3,10 +3,10 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
-import io.halfmsg.api.WireRules;
-import io.halfmsg.broker.delivery.DeliveryService;
-import io.halfmsg.broker.history.MessageHistory;
+import io.halfmsg.broker.operator.Operator;
+import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -23,18 +23,13 @@ class MessageController {
 
   private final MessageService service;
   private final MessageRequestValidator validator;
-  private final DeliveryService deliveries;
-  private final MessageHistory history;
+  private final OperatorResolver operators;
 
   MessageController(
-      MessageService service,
-      MessageRequestValidator validator,
-      DeliveryService deliveries,
-      MessageHistory history) {
+      MessageService service, MessageRequestValidator validator, OperatorResolver operators) {
     this.service = service;
     this.validator = validator;
-    this.deliveries = deliveries;
-    this.history = history;
+    this.operators = operators;
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -61,27 +56,31 @@ class MessageController {
   }
 
   /** Body of {@code POST /api/v1/messages/{messageId}/resolve}. */
-  record ResolveRequest(String state) {}
+  record ResolveRequest(String state, String reason) {}
 
   @PostMapping(path = "/{messageId}/resolve", consumes = MediaType.APPLICATION_JSON_VALUE)
   MessageStateResponse resolve(
-      @PathVariable String messageId, @RequestBody ResolveRequest request) {
+      @PathVariable String messageId,
+      @RequestBody ResolveRequest request,
+      HttpServletRequest http) {
+    if (request == null) {
+      throw Violations.invalid("body", "must be a JSON object");
+    }
+    Violations v = new Violations();
+    v.check(
+        "COMMIT".equals(request.state()) || "ROLLBACK".equals(request.state()),
+        "state",
+        "must be COMMIT or ROLLBACK");
+    Operator.checkReason(request.reason(), v);
+    v.throwIfAny();
     MessageState target =
-        switch (request == null || request.state() == null ? "" : request.state()) {
-          case "COMMIT" -> MessageState.COMMITTED;
-          case "ROLLBACK" -> MessageState.ROLLED_BACK;
-          default -> throw Violations.invalid("state", "must be COMMIT or ROLLBACK");
-        };
-    return service.resolveParked(checked(messageId), target);
+        "COMMIT".equals(request.state()) ? MessageState.COMMITTED : MessageState.ROLLED_BACK;
+    return service.resolveParked(checked(messageId), target, operators.of(http, request.reason()));
   }
 
   @GetMapping("/{messageId}")
   MessageView get(@PathVariable String messageId) {
-    checked(messageId);
-    return MessageView.of(
-        service.get(messageId),
-        deliveries.deliveriesOf(messageId),
-        history.storedEventsOf(messageId));
+    return service.view(checked(messageId));
   }
 
   /**
@@ -89,9 +88,7 @@ class MessageController {
    * ignores trailing spaces when it compares ({@code "id "} finds {@code "id"}).
    */
   private static String checked(String messageId) {
-    if (!WireRules.isMessageId(messageId)) {
-      throw Violations.invalid("messageId", "must be 1 to 64 characters of [A-Za-z0-9._:-]");
-    }
+    Violations.requireMessageId(messageId);
     return messageId;
   }
 }

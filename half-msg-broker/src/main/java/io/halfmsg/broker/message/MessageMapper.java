@@ -20,6 +20,8 @@ interface MessageMapper {
       @Param("resolvedAt") Instant resolvedAt,
       @Param("nextCheckAt") Instant nextCheckAt);
 
+  int rearmParked(@Param("messageId") String messageId, @Param("now") Instant now);
+
   List<DueMessage> lockDuePrepared(@Param("now") Instant now, @Param("limit") int limit);
 
   int extendLease(@Param("ids") List<Long> ids, @Param("leaseUntil") Instant leaseUntil);

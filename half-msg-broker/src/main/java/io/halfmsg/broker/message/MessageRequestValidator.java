@@ -5,7 +5,6 @@ import io.halfmsg.api.MessageIds;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.RocketMqHeaders;
-import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.halfmsg.broker.web.Violations;
@@ -49,10 +48,7 @@ class MessageRequestValidator {
     Violations v = new Violations(prefix);
     String messageId = request.messageId();
     if (messageId != null) {
-      v.check(
-          WireRules.isMessageId(messageId),
-          "messageId",
-          "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+      v.messageId(messageId, "messageId");
     }
     v.rocketMqName(request.producerGroup(), "producerGroup");
     v.rocketMqName(request.topic(), "topic");
@@ -132,10 +128,7 @@ class MessageRequestValidator {
   MessageState decision(DecisionRequest request, String prefix) {
     Violations v = new Violations(prefix);
     if (v.required(request.messageId(), "messageId")) {
-      v.check(
-          WireRules.isMessageId(request.messageId()),
-          "messageId",
-          "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+      v.messageId(request.messageId(), "messageId");
     }
     String decision = request.decision() == null ? "" : request.decision();
     v.check(

@@ -4,6 +4,9 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.broker.checkback.CheckBackProperties;
 import io.halfmsg.broker.delivery.CommitHandoff;
+import io.halfmsg.broker.delivery.DeliveryService;
+import io.halfmsg.broker.history.MessageHistory;
+import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import java.time.Clock;
@@ -27,6 +30,8 @@ public class MessageService {
   private final GroupCommit groupCommit;
   private final CommitHandoff handoff;
   private final NextLook nextLook;
+  private final MessageHistory history;
+  private final DeliveryService deliveries;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Duration defaultFirstCheck;
@@ -36,6 +41,8 @@ public class MessageService {
       GroupCommit groupCommit,
       CommitHandoff handoff,
       NextLook nextLook,
+      MessageHistory history,
+      DeliveryService deliveries,
       TransactionTemplate transaction,
       Clock clock,
       CheckBackProperties checkBack) {
@@ -43,6 +50,8 @@ public class MessageService {
     this.groupCommit = groupCommit;
     this.handoff = handoff;
     this.nextLook = nextLook;
+    this.history = history;
+    this.deliveries = deliveries;
     this.transaction = transaction;
     this.clock = clock;
     this.defaultFirstCheck = checkBack.firstCheckAfter();
@@ -139,10 +148,12 @@ public class MessageService {
   }
 
   /**
-   * An operator's decision on a parked message. Repeating the same decision is fine; any other
-   * state is a conflict, because only parked messages wait for an operator.
+   * An operator's decision on a parked message, kept in its history with who and why. Repeating the
+   * same decision is fine (and recorded once); any other state is a conflict, because only parked
+   * messages wait for an operator.
    */
-  public MessageStateResponse resolveParked(String messageId, MessageState target) {
+  public MessageStateResponse resolveParked(
+      String messageId, MessageState target, Operator operator) {
     Instant now = clock.instant();
     boolean resolved =
         Boolean.TRUE.equals(
@@ -155,6 +166,13 @@ public class MessageService {
                   if (target == MessageState.COMMITTED) {
                     handoff.committed(messageId, now);
                   }
+                  history.recordByOperator(
+                      messageId,
+                      now,
+                      MessageHistory.RESOLVED,
+                      null,
+                      operator,
+                      target == MessageState.COMMITTED ? "COMMIT" : "ROLLBACK");
                   return true;
                 }));
     if (resolved) {
@@ -174,6 +192,12 @@ public class MessageService {
 
   private static boolean isCommitted(MessageState state) {
     return state == MessageState.COMMITTED || state == MessageState.FORWARDED;
+  }
+
+  /** A message with its deliveries and history; 404 for an unknown id. */
+  public MessageView view(String messageId) {
+    return MessageView.of(
+        get(messageId), deliveries.deliveriesOf(messageId), history.storedEventsOf(messageId));
   }
 
   public StoredMessage get(String messageId) {

@@ -85,6 +85,14 @@ public class MessageStore {
   }
 
   /**
+   * Sends a parked message back to check-back on an operator's word, with a fresh count of checks
+   * due now; false if it is not parked.
+   */
+  public boolean rearmParked(String messageId, Instant now) {
+    return mapper.rearmParked(messageId, now) == 1;
+  }
+
+  /**
    * The check-back claim's lock: up to {@code limit} PREPARED messages due at {@code now}, skipping
    * rows other instances hold, with the version {@link #extendLease} will write.
    */

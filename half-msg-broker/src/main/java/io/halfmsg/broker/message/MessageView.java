@@ -13,8 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** A message as {@code GET /api/v1/messages/{messageId}} shows it. */
-record MessageView(
+/** A message as {@code GET /api/v1/messages/{messageId}} and the console show it. */
+public record MessageView(
     String messageId,
     String producerGroup,
     String topic,

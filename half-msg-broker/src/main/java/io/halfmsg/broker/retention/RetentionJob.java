@@ -1,6 +1,7 @@
 package io.halfmsg.broker.retention;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.delivery.DeliveryFailures;
 import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.message.ExpiredMessage;
 import io.halfmsg.broker.message.MessageStore;
@@ -36,6 +37,7 @@ class RetentionJob implements SmartLifecycle {
   private final MessageStore messages;
   private final RetentionMapper deliveries;
   private final MessageHistory history;
+  private final DeliveryFailures failures;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Duration interval;
@@ -45,12 +47,14 @@ class RetentionJob implements SmartLifecycle {
       MessageStore messages,
       RetentionMapper deliveries,
       MessageHistory history,
+      DeliveryFailures failures,
       TransactionTemplate transaction,
       Clock clock,
       RetentionProperties properties) {
     this.messages = messages;
     this.deliveries = deliveries;
     this.history = history;
+    this.failures = failures;
     this.transaction = transaction;
     this.clock = clock;
     this.interval = properties.retentionInterval();
@@ -100,6 +104,7 @@ class RetentionJob implements SmartLifecycle {
           if (!deleteIds.isEmpty()) {
             deliveries.deleteDeliveries(deleteMessageIds);
             history.deleteOf(deleteMessageIds);
+            failures.deleteOf(deleteMessageIds);
             messages.deleteExpired(deleteIds);
           }
           return new Batch(expired.size(), deleteIds.size());

@@ -40,16 +40,19 @@ class SubscriptionController {
   private static final int MAX_ATTEMPTS = 1000;
 
   private final SubscriptionMapper mapper;
+  private final Subscriptions subscriptions;
   private final TransactionTemplate transaction;
   private final DeliveryProperties defaults;
   private final Clock clock;
 
   SubscriptionController(
       SubscriptionMapper mapper,
+      Subscriptions subscriptions,
       TransactionTemplate transaction,
       DeliveryProperties defaults,
       Clock clock) {
     this.mapper = mapper;
+    this.subscriptions = subscriptions;
     this.transaction = transaction;
     this.defaults = defaults;
     this.clock = clock;
@@ -141,8 +144,9 @@ class SubscriptionController {
     return ResponseEntity.noContent().build();
   }
 
+  /** Every subscription with its lag: un-acked deliveries and the oldest one's creation. */
   @GetMapping("/api/v1/subscriptions")
-  List<Subscription> all() {
-    return mapper.findAll();
+  List<SubscriptionView> all() {
+    return subscriptions.withLag();
   }
 }

@@ -22,4 +22,6 @@ interface SubscriptionMapper {
       @Param("now") Instant now);
 
   List<Subscription> findAll();
+
+  List<Lag> lag();
 }

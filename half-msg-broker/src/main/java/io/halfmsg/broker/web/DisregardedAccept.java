@@ -20,31 +20,35 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * error. An Accept that does name JSON still chooses among what it names.
  */
 @Component
-class DisregardedAccept implements WebMvcConfigurer, ContentNegotiationStrategy {
+class DisregardedAccept implements WebMvcConfigurer {
 
   /** Anything, but after everything the client named. */
   private static final MediaType ANYTHING_ELSE = new MediaType(MediaType.ALL, Map.of("q", "0.001"));
 
-  private final HeaderContentNegotiationStrategy header = new HeaderContentNegotiationStrategy();
-
   @Override
   public void configureContentNegotiation(ContentNegotiationConfigurer configurer) {
-    configurer.strategies(List.of(this));
+    // Not a bean of its own: Spring Security's configuration wants the one strategy bean, MVC's.
+    configurer.strategies(List.of(new Strategy()));
   }
 
-  @Override
-  public List<MediaType> resolveMediaTypes(NativeWebRequest request) {
-    List<MediaType> asked;
-    try {
-      asked = header.resolveMediaTypes(request);
-    } catch (HttpMediaTypeNotAcceptableException e) {
-      return MEDIA_TYPE_ALL_LIST;
+  private static final class Strategy implements ContentNegotiationStrategy {
+
+    private final HeaderContentNegotiationStrategy header = new HeaderContentNegotiationStrategy();
+
+    @Override
+    public List<MediaType> resolveMediaTypes(NativeWebRequest request) {
+      List<MediaType> asked;
+      try {
+        asked = header.resolveMediaTypes(request);
+      } catch (HttpMediaTypeNotAcceptableException e) {
+        return MEDIA_TYPE_ALL_LIST;
+      }
+      if (asked.equals(MEDIA_TYPE_ALL_LIST)) {
+        return asked;
+      }
+      List<MediaType> withFallback = new ArrayList<>(asked);
+      withFallback.add(ANYTHING_ELSE);
+      return withFallback;
     }
-    if (asked.equals(MEDIA_TYPE_ALL_LIST)) {
-      return asked;
-    }
-    List<MediaType> withFallback = new ArrayList<>(asked);
-    withFallback.add(ANYTHING_ELSE);
-    return withFallback;
   }
 }

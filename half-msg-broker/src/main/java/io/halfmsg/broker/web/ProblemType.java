@@ -19,10 +19,14 @@ public enum ProblemType {
   NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation"),
   NO_CHECK_BACK_SECRET(
       HttpStatus.BAD_REQUEST, "The broker has no check-back secret for this producer group"),
-  NOT_PARKED(HttpStatus.CONFLICT, "Only a parked message can be resolved by an operator"),
+  NOT_PARKED(
+      HttpStatus.CONFLICT, "Only a parked message can be resolved or re-armed by an operator"),
   DELIVERY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such delivery"),
   SUBSCRIPTION_NOT_FOUND(HttpStatus.NOT_FOUND, "The group is not subscribed to this topic"),
   NOT_DEAD(HttpStatus.CONFLICT, "Only a DEAD delivery can be replayed"),
+  DEAD_GROUP_NOT_FOUND(HttpStatus.NOT_FOUND, "No DEAD deliveries of this group fail this way"),
+  PAUSE_NOT_FOUND(HttpStatus.NOT_FOUND, "Not paused"),
+  PREVIEW_STALE(HttpStatus.CONFLICT, "The DEAD group changed since its preview; preview it again"),
   MESSAGE_CONFLICT(HttpStatus.CONFLICT, "A message with this id exists with different content"),
   STATE_CONFLICT(HttpStatus.CONFLICT, "The message is already resolved the other way"),
   PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "The request or message body is too large"),

@@ -55,6 +55,19 @@ public final class Violations {
     }
   }
 
+  /** A message id (present or not): {@link WireRules#isMessageId}; returns whether it is one. */
+  public boolean messageId(String value, String field) {
+    return check(
+        WireRules.isMessageId(value), field, "must be 1 to 64 characters of [A-Za-z0-9._:-]");
+  }
+
+  /** The 400 for a path's message id that is not one, or nothing. */
+  public static void requireMessageId(String value) {
+    Violations v = new Violations();
+    v.messageId(value, "messageId");
+    v.throwIfAny();
+  }
+
   /**
    * Whether {@code s} is Unicode text: no surrogate without its pair. JSON may escape one on its
    * own (an escape of U+D800 alone is valid JSON syntax; the raw bytes never get past {@link

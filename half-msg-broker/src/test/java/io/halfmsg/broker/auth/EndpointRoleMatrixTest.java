@@ -44,11 +44,41 @@ class EndpointRoleMatrixTest {
     ENDPOINTS.put("GET /api/v1/messages", Role.ADMIN);
     ENDPOINTS.put("GET /api/v1/messages/{messageId}", Role.ADMIN);
     ENDPOINTS.put("POST /api/v1/messages/{messageId}/resolve", Role.ADMIN);
+    ENDPOINTS.put("POST /api/v1/messages/{messageId}/rearm", Role.ADMIN);
     ENDPOINTS.put("GET /api/v1/stats", Role.ADMIN);
     ENDPOINTS.put("GET /api/v1/subscriptions", Role.ADMIN);
     ENDPOINTS.put("DELETE /api/v1/subscriptions/{group}/topics/{topic}", Role.ADMIN);
     ENDPOINTS.put("POST /api/v1/deliveries/replay", Role.ADMIN);
+    ENDPOINTS.put("GET /api/v1/deliveries/dead-groups", Role.ADMIN);
+    ENDPOINTS.put("GET /api/v1/pauses", Role.ADMIN);
+    ENDPOINTS.put("PUT /api/v1/pauses/{kind}/{name}", Role.ADMIN);
+    ENDPOINTS.put("DELETE /api/v1/pauses/{kind}/{name}", Role.ADMIN);
+    ENDPOINTS.put("GET /api/v1/producer-groups", Role.ADMIN);
+    ENDPOINTS.put("GET /api/v1/deliveries/dead-groups/{consumerGroup}/{fingerprint}", Role.ADMIN);
+    ENDPOINTS.put(
+        "POST /api/v1/deliveries/dead-groups/{consumerGroup}/{fingerprint}/replay", Role.ADMIN);
   }
+
+  /**
+   * The console's pages and forms: not for bearer tokens at all, but for the session of an operator
+   * logged in with an admin token (ConsoleBrowserTest, ConsoleSecurityTest).
+   */
+  private static final Set<String> CONSOLE =
+      Set.of(
+          "GET /console/login",
+          "GET /console",
+          "GET /console/",
+          "GET /console/messages",
+          "GET /console/messages/{messageId}",
+          "GET /console/parked",
+          "GET /console/dead",
+          "GET /console/dead/{consumerGroup}/{fingerprint}",
+          "POST /console/messages/{messageId}/resolve",
+          "POST /console/messages/{messageId}/rearm",
+          "POST /console/messages/{messageId}/replay",
+          "POST /console/dead/{consumerGroup}/{fingerprint}/replay",
+          "POST /console/pauses",
+          "POST /console/pauses/resume");
 
   /** The actuator's, mapped by another handler mapping. */
   private static final Map<String, Role> ACTUATOR =
@@ -85,7 +115,23 @@ class EndpointRoleMatrixTest {
               }
             });
 
-    assertThat(mapped).containsExactlyInAnyOrderElementsOf(ENDPOINTS.keySet());
+    Set<String> expected = new TreeSet<>(ENDPOINTS.keySet());
+    expected.addAll(CONSOLE);
+    assertThat(mapped).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aBearerTokenAloneOpensNoConsolePage() {
+    for (String endpoint : CONSOLE) {
+      String method = endpoint.substring(0, endpoint.indexOf(' '));
+      String path = endpoint.substring(method.length() + 1).replaceAll("\\{[^}]+}", "x1");
+      if (path.equals("/console/login")) {
+        continue;
+      }
+      int status = call(Caller.ADMIN, method, path);
+      // To the login page, or refused for want of a CSRF token.
+      assertThat(status).as(endpoint).isIn(302, 403);
+    }
   }
 
   @Test

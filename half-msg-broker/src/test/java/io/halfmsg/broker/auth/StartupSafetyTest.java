@@ -62,13 +62,15 @@ class StartupSafetyTest {
   void tokensNeverAppearInTheLog(CapturedOutput output) {
     Map<String, Object> props = new HashMap<>(BrokerClient.TOKEN_PROPERTIES);
     props.put("debug", "true");
+    props.put("halfmsg.auth.named-admin-tokens.ops", "named-ops-secret-token");
     try (ConfigurableApplicationContext broker = start(props)) {
       BrokerInstances.client(broker, "wrong-" + BrokerClient.ADMIN_TOKEN).get("/api/v1/messages/x");
     }
     assertThat(output)
         .doesNotContain(BrokerClient.PRODUCER_TOKEN)
         .doesNotContain(BrokerClient.CONSUMER_TOKEN)
-        .doesNotContain(BrokerClient.ADMIN_TOKEN);
+        .doesNotContain(BrokerClient.ADMIN_TOKEN)
+        .doesNotContain("named-ops-secret-token");
   }
 
   private static ConfigurableApplicationContext start(Map<String, Object> properties) {

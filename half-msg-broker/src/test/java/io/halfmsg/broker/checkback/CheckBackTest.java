@@ -214,6 +214,7 @@ class CheckBackTest {
             "PARKED after 3 undecided check-backs; resolve with POST /api/v1/messages/"
                 + parked
                 + "/resolve",
+            "RESOLVED COMMIT: checked by hand",
             "COMMITTED by OPERATOR");
     assertThat(resolve(parked, "COMMIT", admin).status()).as("idempotent").isEqualTo(200);
     assertThat(resolve(parked, "ROLLBACK", admin).status()).isEqualTo(409);
@@ -454,7 +455,8 @@ class CheckBackTest {
 
   private Response resolve(String id, String state, BrokerClient as) {
     return as.post(
-        "/api/v1/messages/" + id + "/resolve", BrokerClient.json(Map.of("state", state)));
+        "/api/v1/messages/" + id + "/resolve",
+        BrokerClient.json(Map.of("state", state, "reason", "checked by hand")));
   }
 
   private void awaitState(String id, String state) {

@@ -26,11 +26,11 @@ import java.util.function.Function;
  * A producer's check-back endpoint over real HTTP, as a test scripts it: it verifies the broker's
  * signature like a real producer, records every call, and answers whatever the script says.
  */
-final class FakeProducer implements AutoCloseable {
+public final class FakeProducer implements AutoCloseable {
 
   /** What to send back: a status, headers and a raw body, optionally after a pause. */
-  record Reply(int status, Map<String, String> headers, String body, Runnable before) {
-    static Reply state(String state) {
+  public record Reply(int status, Map<String, String> headers, String body, Runnable before) {
+    public static Reply state(String state) {
       return raw(200, "{\"state\":\"" + state + "\"}");
     }
 
@@ -48,7 +48,7 @@ final class FakeProducer implements AutoCloseable {
   }
 
   /** One check-back the broker made, with the Host header it came with. */
-  record Call(
+  public record Call(
       String messageId, int checkCount, Instant at, VerificationResult signature, String host) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +60,7 @@ final class FakeProducer implements AutoCloseable {
   private final Map<String, Integer> callsPerMessage = new ConcurrentHashMap<>();
   private volatile Function<Call, Reply> script = call -> Reply.state("COMMIT");
 
-  FakeProducer(String secret) throws IOException {
+  public FakeProducer(String secret) throws IOException {
     this.verifier = new SignatureVerifier(secret, Clock.systemUTC());
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/halfmsg/check-back", this::handle);
@@ -68,7 +68,7 @@ final class FakeProducer implements AutoCloseable {
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port() + "/halfmsg/check-back";
   }
 
@@ -76,7 +76,7 @@ final class FakeProducer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  void answer(Function<Call, Reply> script) {
+  public void answer(Function<Call, Reply> script) {
     this.script = script;
   }
 
@@ -84,7 +84,7 @@ final class FakeProducer implements AutoCloseable {
     return List.copyOf(calls);
   }
 
-  List<Call> callsFor(String messageId) {
+  public List<Call> callsFor(String messageId) {
     return calls.stream().filter(c -> c.messageId().equals(messageId)).toList();
   }
 

@@ -138,7 +138,8 @@ class DeliveryTest {
       Response replay =
           admin.post(
               "/api/v1/deliveries/replay",
-              BrokerClient.json(Map.of("messageId", id, "consumerGroup", laggard)));
+              BrokerClient.json(
+                  Map.of("messageId", id, "consumerGroup", laggard, "reason", "fixed")));
       assertThat(replay.status()).isEqualTo(200);
 
       await()
@@ -160,7 +161,8 @@ class DeliveryTest {
       Response again =
           admin.post(
               "/api/v1/deliveries/replay",
-              BrokerClient.json(Map.of("messageId", id, "consumerGroup", laggard)));
+              BrokerClient.json(
+                  Map.of("messageId", id, "consumerGroup", laggard, "reason", "again")));
       assertThat(again.problemType()).isEqualTo("urn:halfmsg:problem:not-dead");
     }
   }
@@ -177,7 +179,9 @@ class DeliveryTest {
                 .until(() -> "DEAD".equals(deliveryOf(id, group).path("state").asText())));
 
     Response r =
-        admin.post("/api/v1/deliveries/replay", BrokerClient.json(Map.of("consumerGroup", group)));
+        admin.post(
+            "/api/v1/deliveries/replay",
+            BrokerClient.json(Map.of("consumerGroup", group, "reason", "all of them")));
 
     assertThat(r.json().get("replayed").asInt()).isEqualTo(2);
     ids.forEach(

@@ -34,7 +34,8 @@ class HistoryInTransactionTest {
     String messageId = UUID.randomUUID().toString();
     insertDeadDelivery(messageId, "cg");
     BrokerClient admin = new BrokerClient(port, BrokerClient.ADMIN_TOKEN);
-    String replay = BrokerClient.json(Map.of("messageId", messageId, "consumerGroup", "cg"));
+    String replay =
+        BrokerClient.json(Map.of("messageId", messageId, "consumerGroup", "cg", "reason", "test"));
 
     execute("RENAME TABLE hm_message_event TO hm_message_event_away");
     try {

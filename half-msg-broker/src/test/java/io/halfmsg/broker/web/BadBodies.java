@@ -35,7 +35,10 @@ final class BadBodies {
     ENDPOINT,
     SUBSCRIPTION,
     ACKS,
-    REPLAY
+    REPLAY,
+    REARM,
+    PAUSE,
+    DEAD_REPLAY
   }
 
   /** A generated body, what is wrong with it, and how its answer is judged. */
@@ -54,7 +57,7 @@ final class BadBodies {
     return switch (kind) {
       case NONE -> null;
       case PREPARE -> json(prepare());
-      case RESOLVE -> json(Map.of("state", g.pick("COMMIT", "ROLLBACK")));
+      case RESOLVE -> json(Map.of("state", g.pick("COMMIT", "ROLLBACK"), "reason", "bad input"));
       case PREPARE_BATCH -> json(Map.of("messages", List.of(prepare(), prepare())));
       case DECISIONS -> json(Map.of("decisions", List.of(decision(PREPARED_ID))));
       case ENDPOINT ->
@@ -62,7 +65,10 @@ final class BadBodies {
       case SUBSCRIPTION ->
           json(Map.of("topics", List.of(g.fresh()), "ackTimeoutMs", 86_400_000, "maxAttempts", 3));
       case ACKS -> json(List.of(ack(FORWARDED_ID, CONSUMER_GROUP)));
-      case REPLAY -> json(Map.of("consumerGroup", CONSUMER_GROUP));
+      case REPLAY -> json(Map.of("consumerGroup", CONSUMER_GROUP, "reason", "bad input"));
+      case REARM, PAUSE -> json(Map.of("reason", "bad input"));
+      case DEAD_REPLAY ->
+          json(Map.of("confirmation", "1.1.0123456789abcdef", "reason", "bad input"));
     };
   }
 
@@ -152,7 +158,35 @@ final class BadBodies {
                 });
         yield new Body("invalid replay: " + broken + " " + m.keySet(), json(m), Expect.REFUSED);
       }
+      case REARM, PAUSE -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String broken = badReason(m);
+        yield new Body("invalid " + kind + ": " + broken, json(m), Expect.REFUSED);
+      }
+      case DEAD_REPLAY -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("confirmation", "1.1.0123456789abcdef");
+        m.put("reason", "bad input");
+        String broken =
+            g.oneOf(
+                () -> m.remove("confirmation"),
+                () ->
+                    m.put(
+                        "confirmation",
+                        g.pick("", "1.1", "0.1.0123456789abcdef", "1.1.XYZ", "a.b.c", "1.1.0123")),
+                () -> badReason(m));
+        yield new Body("invalid dead-group replay: " + broken, json(m), Expect.REFUSED);
+      }
     };
+  }
+
+  /** An operator's reason that breaks its rules: missing, blank, too long, with a control. */
+  private String badReason(Map<String, Object> m) {
+    return g.oneOf(
+        () -> m.remove("reason"),
+        () -> m.put("reason", g.pick("", " ", "\t\n")),
+        () -> m.put("reason", "r".repeat(201)),
+        () -> m.put("reason", "bell\u0007"));
   }
 
   /** Bytes that are not JSON of the endpoint's shape: truncated, garbled, wrongly typed. */
@@ -438,6 +472,11 @@ final class BadBodies {
       case RESOLVE -> refused("wrongly typed state", json(Map.of("state", wrong)));
       case ENDPOINT -> refused("wrongly typed url", json(Map.of("checkBackUrl", wrong)));
       case REPLAY -> refused("wrongly typed group", json(Map.of("consumerGroup", wrong)));
+      case REARM, PAUSE -> refused("wrongly typed reason", json(Map.of("reason", wrong)));
+      case DEAD_REPLAY ->
+          refused(
+              "wrongly typed confirmation",
+              json(Map.of("confirmation", wrong, "reason", "bad input")));
       case NONE -> throw new IllegalArgumentException("no body");
     };
   }

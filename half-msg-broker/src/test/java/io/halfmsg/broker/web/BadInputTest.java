@@ -78,7 +78,9 @@ class BadInputTest {
           "hm_delivery",
           "hm_subscription",
           "hm_producer_endpoint",
-          "hm_message_event");
+          "hm_message_event",
+          "hm_delivery_failure",
+          "hm_pause");
   private static final Set<String> PROBLEM_TYPES =
       Arrays.stream(ProblemType.values()).map(t -> t.type().toString()).collect(Collectors.toSet());
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -55,6 +55,17 @@ final class BadRequests {
     SUBSCRIPTIONS("GET", "/api/v1/subscriptions", Role.ADMIN, Kind.NONE, "GET"),
     ACKS("POST", "/api/v1/acks", Role.CONSUMER, Kind.ACKS, "POST"),
     REPLAY("POST", "/api/v1/deliveries/replay", Role.ADMIN, Kind.REPLAY, "POST"),
+    REARM("POST", "/api/v1/messages/{id}/rearm", Role.ADMIN, Kind.REARM, "POST"),
+    PAUSE("PUT", "/api/v1/pauses/topics/{topic}", Role.ADMIN, Kind.PAUSE, "PUT", "DELETE"),
+    PAUSES("GET", "/api/v1/pauses", Role.ADMIN, Kind.NONE, "GET"),
+    DEAD_GROUPS("GET", "/api/v1/deliveries/dead-groups", Role.ADMIN, Kind.NONE, "GET"),
+    DEAD_REPLAY(
+        "POST",
+        "/api/v1/deliveries/dead-groups/{group}/{fingerprint}/replay",
+        Role.ADMIN,
+        Kind.DEAD_REPLAY,
+        "POST"),
+    PRODUCERS("GET", "/api/v1/producer-groups", Role.ADMIN, Kind.NONE, "GET"),
     HEALTH("GET", "/actuator/health", Role.PUBLIC, Kind.NONE, "GET"),
     ACTUATOR("GET", "/actuator/metrics", Role.ADMIN, Kind.NONE, "GET");
 
@@ -263,6 +274,11 @@ final class BadRequests {
                   + g.pick(g.fresh(), "db/" + g.fresh(), g.fresh() + "%20", "x".repeat(9000));
           return "health component";
         }
+        case PAUSE -> {
+          // A valid fresh name would be paused: only names that are not names.
+          d.path = e.path.replace("{topic}", g.badNameSegment());
+          return "topic";
+        }
         case ENDPOINT -> {
           // A valid name with no check-back secret is refused too.
           d.path = e.path.replace("{group}", g.pick(g.fresh(), g.badNameSegment()));
@@ -279,6 +295,7 @@ final class BadRequests {
                               + g.pick("%20", "%20%20", "%09", "+")
                           : g.badIdSegment())
                   .replace("{group}", g.badNameSegment())
+                  .replace("{fingerprint}", g.pick("XYZ", "0123456789ABCDEF", "%20", g.fresh()))
                   .replace("{topic}", g.chance(0.5) ? g.badNameSegment() : g.fresh());
           return "variable";
         }
@@ -553,11 +570,14 @@ final class BadRequests {
   /** The endpoint's path with the setup's ids and names: the request would act on them. */
   private String validPath(Endpoint e) {
     return switch (e) {
-      case COMMIT, ROLLBACK, RESOLVE, GET_MESSAGE ->
+      case COMMIT, ROLLBACK, RESOLVE, REARM, GET_MESSAGE ->
           e.path.replace("{id}", g.pick(PREPARED_ID, PREPARED_ID, FORWARDED_ID, ROLLED_BACK_ID));
       case ENDPOINT -> e.path.replace("{group}", PRODUCER_GROUP);
       case SUBSCRIBE -> e.path.replace("{group}", g.pick(CONSUMER_GROUP, g.fresh()));
       case UNSUBSCRIBE -> e.path.replace("{group}", CONSUMER_GROUP).replace("{topic}", TOPIC);
+      case PAUSE -> e.path.replace("{topic}", TOPIC);
+      case DEAD_REPLAY ->
+          e.path.replace("{group}", CONSUMER_GROUP).replace("{fingerprint}", "0123456789abcdef");
       case ACTUATOR ->
           g.pick("/actuator/info", "/actuator/metrics", "/actuator/metrics/jvm.memory.used");
       case HEALTH -> g.pick("/actuator/health", "/actuator/health/db");

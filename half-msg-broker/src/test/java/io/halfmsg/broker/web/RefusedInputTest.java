@@ -143,13 +143,17 @@ class RefusedInputTest {
     assertThat(producer.rollback("padded-1%20%20").status()).isEqualTo(400);
     assertThat(admin.get("/api/v1/messages/padded-1%20").status()).isEqualTo(400);
     assertThat(
-            admin.post("/api/v1/messages/padded-1%20/resolve", "{\"state\":\"COMMIT\"}").status())
+            admin
+                .post(
+                    "/api/v1/messages/padded-1%20/resolve",
+                    "{\"state\":\"COMMIT\",\"reason\":\"r\"}")
+                .status())
         .isEqualTo(400);
     assertThat(
             admin
                 .post(
                     "/api/v1/deliveries/replay",
-                    "{\"messageId\":\"padded-1 \",\"consumerGroup\":\"c\"}")
+                    "{\"messageId\":\"padded-1 \",\"consumerGroup\":\"c\",\"reason\":\"r\"}")
                 .status())
         .isEqualTo(400);
     assertThat(admin.get("/api/v1/messages/padded-1").text("state")).isEqualTo("PREPARED");
