@@ -21,19 +21,19 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class ParkedMessages {
 
-  private final MessageStore messages;
+  private final MessageStore store;
   private final MessageService messages;
   private final MessageHistory history;
   private final TransactionTemplate transaction;
   private final Clock clock;
 
   ParkedMessages(
-      MessageStore messages,
+      MessageStore store,
       MessageService messages,
       MessageHistory history,
       TransactionTemplate transaction,
       Clock clock) {
-    this.messages = messages;
+    this.store = store;
     this.messages = messages;
     this.history = history;
     this.transaction = transaction;
@@ -48,7 +48,7 @@ public class ParkedMessages {
         Boolean.TRUE.equals(
             transaction.execute(
                 s -> {
-                  if (!messages.rearmParked(messageId, now)) {
+                  if (!store.rearmParked(messageId, now)) {
                     return false;
                   }
                   history.recordByOperator(
