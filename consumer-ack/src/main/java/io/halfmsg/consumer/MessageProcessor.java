@@ -2,6 +2,7 @@ package io.halfmsg.consumer;
 
 import io.halfmsg.api.RocketMqHeaders;
 import io.halfmsg.api.WireRules;
+import io.halfmsg.api.logging.LogContext;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.List;
@@ -97,6 +98,12 @@ final class MessageProcessor {
           RocketMqHeaders.MESSAGE_ID);
       return new Done(Outcome.SKIPPED);
     }
+    try (LogContext ignored = LogContext.consumer(id, consumerGroup)) {
+      return screen(id, m);
+    }
+  }
+
+  private Screened screen(String id, MessageExt m) {
     Subscription s = byTopic.get(m.getTopic());
     if (s == null) {
       // A redelivery of a topic this instance has no handler for; another instance of the group
@@ -121,6 +128,12 @@ final class MessageProcessor {
 
   /** Dedupe row, handler, commit, ack: the message in a local transaction of its own. */
   Outcome processAlone(Admitted a) {
+    try (LogContext ignored = logContext(a)) {
+      return applyAlone(a);
+    }
+  }
+
+  private Outcome applyAlone(Admitted a) {
     boolean applied;
     try {
       applied =
@@ -158,17 +171,30 @@ final class MessageProcessor {
     return applied ? Outcome.HANDLED : Outcome.DUPLICATE;
   }
 
-  /** Converts the body and runs the handler, in the caller's transaction. */
+  /**
+   * Converts the body and runs the handler, in the caller's transaction; what the handler logs
+   * carries the message id and the group.
+   */
   void handle(Admitted a, Connection c) throws Exception {
-    Object payload = payloads.read(a.message().body(), a.subscription().payloadType());
-    a.subscription().handler().handle(payload, a.message(), c);
+    try (LogContext ignored = logContext(a)) {
+      Object payload = payloads.read(a.message().body(), a.subscription().payloadType());
+      a.subscription().handler().handle(payload, a.message(), c);
+    }
+  }
+
+  private LogContext logContext(Admitted a) {
+    return LogContext.consumer(a.id(), consumerGroup);
   }
 
   /** Counts and acks the messages of a batch transaction that committed. */
   void committedTogether(List<Admitted> batch) {
     batches.incrementAndGet();
     handled.addAndGet(batch.size());
-    batch.forEach(a -> acks.enqueue(a.id()));
+    for (Admitted a : batch) {
+      try (LogContext ignored = logContext(a)) {
+        acks.enqueue(a.id());
+      }
+    }
   }
 
   /** Counts a batch transaction that rolled back, whose messages now go one by one. */

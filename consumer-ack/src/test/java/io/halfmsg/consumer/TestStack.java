@@ -35,11 +35,17 @@ public final class TestStack implements AutoCloseable {
    * so that a subscription's short ack timeout is what the tests wait for.
    */
   public static TestStack start(TestDatabase brokerDb, EmbeddedRocketMq mq) {
+    return start(brokerDb, mq, Map.of());
+  }
+
+  /** Like {@link #start(TestDatabase, EmbeddedRocketMq)}, with {@code extra} broker properties. */
+  public static TestStack start(TestDatabase brokerDb, EmbeddedRocketMq mq, Map<String, ?> extra) {
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("halfmsg.rocketmq.namesrv-addr", mq.namesrvAddr());
     props.put("halfmsg.delivery.poll-interval", "100ms");
     props.put("halfmsg.delivery.max-backoff", "1s");
     props.put("halfmsg.check-back.first-check-after", "1h");
+    props.putAll(extra);
     return new TestStack(mq, BrokerInstances.start(brokerDb, props));
   }
 

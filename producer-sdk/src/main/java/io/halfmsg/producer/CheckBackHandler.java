@@ -4,6 +4,7 @@ import io.halfmsg.api.CheckBackRequest;
 import io.halfmsg.api.CheckBackResponse;
 import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.api.signing.SignatureVerifier;
 import io.halfmsg.api.signing.VerificationResult;
 import java.io.IOException;
@@ -123,6 +124,12 @@ public final class CheckBackHandler {
   }
 
   private TransactionState check(CheckBackRequest request) {
+    try (LogContext ignored = LogContext.producer(request.messageId(), request.producerGroup())) {
+      return checked(request);
+    }
+  }
+
+  private TransactionState checked(CheckBackRequest request) {
     if (!producerGroup.equals(request.producerGroup())) {
       // Signed with our secret but for another group: a shared secret and a misrouted URL.
       // Answering for a group we do not know could commit what was never committed.

@@ -4,6 +4,7 @@ import io.halfmsg.api.BatchItemResult;
 import io.halfmsg.api.DecisionRequest;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.producer.ProducerMetrics.Operation;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -22,12 +23,14 @@ final class Decisions implements AutoCloseable {
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
+  private final String producerGroup;
   private final BatchingSender<DecisionRequest> sender;
   private final ProducerMetrics metrics;
   private final Duration retryTimeout;
   private final Duration maxBlock;
 
   Decisions(
+      String producerGroup,
       BrokerApi api,
       ProducerMetrics metrics,
       BatchingSender.RetryScheduler scheduler,
@@ -36,6 +39,7 @@ final class Decisions implements AutoCloseable {
       int capacity,
       Duration retryTimeout,
       Duration maxBlock) {
+    this.producerGroup = producerGroup;
     this.metrics = metrics;
     this.retryTimeout = retryTimeout;
     this.maxBlock = maxBlock;
@@ -75,6 +79,13 @@ final class Decisions implements AutoCloseable {
   }
 
   private MessageState outcome(BatchItemResult r, boolean commit) {
+    // Completed on a sender's thread, for a batch of other threads' decisions.
+    try (LogContext ignored = LogContext.producer(r.messageId(), producerGroup)) {
+      return outcomeOf(r, commit);
+    }
+  }
+
+  private MessageState outcomeOf(BatchItemResult r, boolean commit) {
     Operation operation = commit ? Operation.COMMIT : Operation.ROLLBACK;
     if (r.ok()) {
       if (commit) {

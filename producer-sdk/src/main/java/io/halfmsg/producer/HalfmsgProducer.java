@@ -6,6 +6,7 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.TransactionState;
 import io.halfmsg.api.WireRules;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.producer.ProducerMetrics.Operation;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -125,6 +126,7 @@ public final class HalfmsgProducer implements AutoCloseable {
             this::submit);
     this.decisions =
         new Decisions(
+            producerGroup,
             api,
             metrics,
             this::submit,
@@ -169,20 +171,24 @@ public final class HalfmsgProducer implements AutoCloseable {
   public SendResult sendInTransaction(Message message, LocalTransaction localTransaction) {
     Objects.requireNonNull(localTransaction, "localTransaction");
     Message prepared = prepare(message);
-    TransactionState local;
-    try {
-      local = localTransaction.execute(prepared);
-    } catch (Exception e) {
-      metrics.failed(Operation.LOCAL_TRANSACTION);
-      throw new LocalTransactionException(prepared.messageId(), e);
+    // The local transaction's own log lines carry the message id too.
+    try (LogContext ignored = LogContext.producer(prepared.messageId(), producerGroup)) {
+      TransactionState local;
+      try {
+        local = localTransaction.execute(prepared);
+      } catch (Exception e) {
+        metrics.failed(Operation.LOCAL_TRANSACTION);
+        throw new LocalTransactionException(prepared.messageId(), e);
+      }
+      if (local == null) {
+        local = TransactionState.UNKNOWN;
+      }
+      CompletableFuture<MessageState> confirmation =
+          endTransactionAsync(prepared.messageId(), local);
+      MessageState state =
+          decisionMode == DecisionMode.SYNC ? confirmation.join() : MessageState.PREPARED;
+      return new SendResult(prepared.messageId(), local, state, confirmation);
     }
-    if (local == null) {
-      local = TransactionState.UNKNOWN;
-    }
-    CompletableFuture<MessageState> confirmation = endTransactionAsync(prepared.messageId(), local);
-    MessageState state =
-        decisionMode == DecisionMode.SYNC ? confirmation.join() : MessageState.PREPARED;
-    return new SendResult(prepared.messageId(), local, state, confirmation);
   }
 
   /**
@@ -254,14 +260,16 @@ public final class HalfmsgProducer implements AutoCloseable {
     Objects.requireNonNull(decision, "decision");
     submit(
         () -> {
-          TransactionState state;
-          try {
-            state = decision.call();
-          } catch (Exception e) {
-            log.warn("Deciding message {} failed; check-back will decide it", messageId, e);
-            return;
+          try (LogContext ignored = LogContext.producer(messageId, producerGroup)) {
+            TransactionState state;
+            try {
+              state = decision.call();
+            } catch (Exception e) {
+              log.warn("Deciding message {} failed; check-back will decide it", messageId, e);
+              return;
+            }
+            endTransactionAsync(messageId, state);
           }
-          endTransactionAsync(messageId, state);
         },
         Duration.ZERO);
   }

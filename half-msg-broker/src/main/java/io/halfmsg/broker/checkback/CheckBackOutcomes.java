@@ -94,6 +94,7 @@ class CheckBackOutcomes {
       log.debug("Check-back answer {} for {} superseded", answer, m.messageId());
       return;
     }
+    log.debug("Check-back of {} answered {} (check {})", m.messageId(), answer, checks);
     if (parks) {
       parked.increment();
       log.warn(

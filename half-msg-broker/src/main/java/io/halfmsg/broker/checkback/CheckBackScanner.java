@@ -1,5 +1,6 @@
 package io.halfmsg.broker.checkback;
 
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.broker.endpoint.EndpointRegistry;
 import io.halfmsg.broker.message.DueMessage;
 import io.halfmsg.broker.message.MessageStore;
@@ -100,6 +101,11 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
     if (isRunning()) {
       outcomes.apply(check.message(), answer);
     }
+  }
+
+  @Override
+  protected LogContext logContext(DueCheck check) {
+    return LogContext.producer(check.message().messageId(), check.message().producerGroup());
   }
 
   @Override

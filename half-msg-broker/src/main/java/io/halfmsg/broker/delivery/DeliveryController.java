@@ -2,6 +2,7 @@ package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.AckRequest;
 import io.halfmsg.api.WireRules;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
@@ -87,7 +88,9 @@ class DeliveryController {
     v.throwIfAny();
     Operator operator = operators.of(http, request.reason());
     if (request.messageId() != null) {
-      service.replayOne(request.messageId(), request.consumerGroup(), operator);
+      try (LogContext ignored = LogContext.consumer(request.messageId(), request.consumerGroup())) {
+        service.replayOne(request.messageId(), request.consumerGroup(), operator);
+      }
       return new ReplayResult(1);
     }
     return new ReplayResult(

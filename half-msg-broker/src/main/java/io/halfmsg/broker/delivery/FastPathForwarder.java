@@ -1,6 +1,7 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.broker.batch.Batcher;
 import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.NextLook;
@@ -113,18 +114,27 @@ class FastPathForwarder implements DisposableBean {
         new SendCallback() {
           @Override
           public void onSuccess(SendResult result) {
-            meters.sent(m.resolvedAt());
-            confirmations.confirm(m.id());
+            try (LogContext ignored = logContext(m)) {
+              meters.sent(m.resolvedAt());
+              confirmations.confirm(m.id());
+              log.debug("Forwarded {} (fast path)", m.messageId());
+            }
           }
 
           @Override
           public void onException(Throwable e) {
-            meters.sendFailed(DeliveryMeters.Path.FAST);
-            retrySoon.offer(m.id());
-            // RocketMqReachability warns while sends fail; each one at DEBUG.
-            log.debug("Fast-path send of {} failed: {}", m.messageId(), e.toString());
+            try (LogContext ignored = logContext(m)) {
+              meters.sendFailed(DeliveryMeters.Path.FAST);
+              retrySoon.offer(m.id());
+              // RocketMqReachability warns while sends fail; each one at DEBUG.
+              log.debug("Fast-path send of {} failed: {}", m.messageId(), e.toString());
+            }
           }
         });
+  }
+
+  private static LogContext logContext(StoredMessage m) {
+    return LogContext.producer(m.messageId(), m.producerGroup());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.NextLook;
 import io.halfmsg.broker.message.StoredMessage;
@@ -80,6 +81,11 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
   }
 
   @Override
+  protected LogContext logContext(StoredMessage m) {
+    return LogContext.producer(m.messageId(), m.producerGroup());
+  }
+
+  @Override
   protected void process(StoredMessage m) {
     if (m.state() != MessageState.COMMITTED) {
       // Forwarded (by the fast path's late confirmation) between the claim and this read.
@@ -89,6 +95,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
       sender.send(m);
       meters.sent(m.resolvedAt());
       confirmations.confirmNow(m.id());
+      log.debug("Forwarded {} (recovery)", m.messageId());
     } catch (Exception e) {
       meters.sendFailed(DeliveryMeters.Path.RECOVERY);
       // RocketMqReachability warns about failing sends; this one comes due again soon, not only

@@ -1,6 +1,7 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.message.MessageStore;
 import io.halfmsg.broker.message.StoredMessage;
@@ -100,6 +101,11 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   }
 
   @Override
+  protected LogContext logContext(DueDelivery d) {
+    return LogContext.consumer(d.messageId(), d.consumerGroup());
+  }
+
+  @Override
   protected void process(DueDelivery d) {
     Instant claimedAt = clock.instant();
     Optional<StoredMessage> message = messages.find(d.messageId());
@@ -139,6 +145,11 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
       } else {
         sender.sendToGroup(message.get(), d.consumerGroup(), d.attempts() + 1);
         redelivered.increment();
+        log.debug(
+            "Redelivered {} to {} (attempt {})",
+            d.messageId(),
+            d.consumerGroup(),
+            d.attempts() + 1);
       }
     } catch (Exception e) {
       failure = e;

@@ -3,6 +3,7 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.api.PrepareMessageRequest;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
@@ -37,7 +38,11 @@ class MessageController {
     if (request == null) {
       throw Violations.invalid("body", "must be a JSON object");
     }
-    MessageService.Prepared prepared = service.prepare(validator.validate(request));
+    NewMessage message = validator.validate(request);
+    MessageService.Prepared prepared;
+    try (LogContext ignored = LogContext.producer(message.messageId(), message.producerGroup())) {
+      prepared = service.prepare(message);
+    }
     if (!prepared.created()) {
       return ResponseEntity.ok(prepared.message());
     }

@@ -1,5 +1,6 @@
 package io.halfmsg.broker.scan;
 
+import io.halfmsg.api.logging.LogContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>The claim is this class's, the same for every scanner: one short transaction that locks due
  * rows ({@link #lockDue}) and pushes them forward by the lease, bumping their versions ({@link
  * #extendLease}). Subclasses say which rows those statements touch, what work the claimed rows
- * become ({@link #toWork}), and how to process one item ({@link #process}).
+ * become ({@link #toWork}), how to process one item ({@link #process}) and which message it is
+ * about ({@link #logContext}).
  *
  * @param <C> a claimed row, as {@link #lockDue} reads it
  * @param <T> an item of work made of claimed rows
@@ -115,6 +117,12 @@ public abstract class ClaimingScanner<C, T> implements SmartLifecycle {
    */
   protected abstract void process(T item) throws InterruptedException;
 
+  /**
+   * The message and group that {@link #process} works on, put in the MDC around it and around the
+   * log line of its failure.
+   */
+  protected abstract LogContext logContext(T item);
+
   /** Extra periodic upkeep on the scanner's thread, e.g. cleanup; nothing by default. */
   protected void housekeeping() {}
 
@@ -177,7 +185,7 @@ public abstract class ClaimingScanner<C, T> implements SmartLifecycle {
   }
 
   private void run(T item) {
-    try {
+    try (LogContext ignored = logContext(item)) {
       process(item);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package io.halfmsg.broker.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +77,11 @@ class ScannerFailureTest {
     @Override
     protected List<Long> toWork(List<Long> claimed, Instant now) {
       return claimed;
+    }
+
+    @Override
+    protected LogContext logContext(Long item) {
+      return LogContext.producer(null, null);
     }
 
     @Override

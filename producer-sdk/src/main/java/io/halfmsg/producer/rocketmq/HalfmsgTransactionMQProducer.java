@@ -3,6 +3,7 @@ package io.halfmsg.producer.rocketmq;
 import io.halfmsg.api.CheckBackRequest;
 import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.producer.CheckBackServer;
 import io.halfmsg.producer.HalfmsgException;
 import io.halfmsg.producer.HalfmsgProducer;
@@ -129,6 +130,21 @@ public class HalfmsgTransactionMQProducer extends TransactionMQProducer {
     msg.setTransactionId(id);
 
     LocalTransactionState state;
+    try (LogContext ignored = LogContext.producer(id, producer.producerGroup())) {
+      state = executeAndEnd(listener, msg, arg, id);
+    }
+
+    TransactionSendResult result = new TransactionSendResult();
+    result.setSendStatus(SendStatus.SEND_OK);
+    result.setMsgId(id);
+    result.setTransactionId(id);
+    result.setLocalTransactionState(state);
+    return result;
+  }
+
+  private LocalTransactionState executeAndEnd(
+      TransactionListener listener, Message msg, Object arg, String id) {
+    LocalTransactionState state;
     try {
       state = listener.executeLocalTransaction(msg, arg);
     } catch (Exception e) {
@@ -144,13 +160,7 @@ public class HalfmsgTransactionMQProducer extends TransactionMQProducer {
     } else {
       producer.endTransactionAsync(id, toHalfmsg(state));
     }
-
-    TransactionSendResult result = new TransactionSendResult();
-    result.setSendStatus(SendStatus.SEND_OK);
-    result.setMsgId(id);
-    result.setTransactionId(id);
-    result.setLocalTransactionState(state);
-    return result;
+    return state;
   }
 
   /**

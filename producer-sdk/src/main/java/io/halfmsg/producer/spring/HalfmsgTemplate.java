@@ -3,6 +3,7 @@ package io.halfmsg.producer.spring;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.TransactionState;
+import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.producer.HalfmsgProducer;
 import io.halfmsg.producer.Message;
 import io.halfmsg.producer.barrier.BarrierTable;
@@ -105,12 +106,14 @@ public class HalfmsgTemplate implements AutoCloseable {
     // Registered before the barrier insert: if that insert fails, the transaction rolls back and
     // the rollback call still goes out instead of waiting for a check-back.
     TransactionSynchronizationManager.registerSynchronization(new Completion(messageId));
-    jdbc.execute(
-        (ConnectionCallback<Void>)
-            connection -> {
-              barrier.insert(connection, messageId);
-              return null;
-            });
+    try (LogContext ignored = LogContext.producer(messageId, producer.producerGroup())) {
+      jdbc.execute(
+          (ConnectionCallback<Void>)
+              connection -> {
+                barrier.insert(connection, messageId);
+                return null;
+              });
+    }
     return messageId;
   }
 
@@ -164,6 +167,12 @@ public class HalfmsgTemplate implements AutoCloseable {
 
     @Override
     public void afterCompletion(int status) {
+      try (LogContext ignored = LogContext.producer(messageId, producer.producerGroup())) {
+        ended(status);
+      }
+    }
+
+    private void ended(int status) {
       switch (status) {
         // The barrier row is the truth, not the status: a send inside a NESTED savepoint that
         // was rolled back, or a caller that swallowed a failed send, commits without the row.
