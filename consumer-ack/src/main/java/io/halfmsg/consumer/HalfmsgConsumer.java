@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.WireRules;
+import io.halfmsg.api.client.BrokerUrls;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +107,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
    */
   private record Settings(
       String consumerGroup,
-      List<String> brokerUrls,
+      List<URI> brokerUrls,
       String namesrvAddr,
       String instanceName,
       int consumeThreads,
@@ -154,11 +154,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
     this.subscriptions = Map.copyOf(subs);
     BrokerApi broker =
         new BrokerApi(
-            settings.brokerUrls().stream().map(URI::create).toList(),
-            b.token,
-            json,
-            b.requestTimeout,
-            settings.sslContext());
+            settings.brokerUrls(), b.token, json, b.requestTimeout, settings.sslContext());
     this.registration =
         new SubscriptionRegistration(broker, b.consumerGroup, subs, b.ackTimeout, b.maxAttempts);
     this.dedupe = new DedupeTable(b.dedupeTable);
@@ -309,7 +305,7 @@ public final class HalfmsgConsumer implements AutoCloseable {
   /** Settings of a {@link HalfmsgConsumer}; see each method for its default. */
   public static final class Builder {
 
-    private final List<String> brokerUrls = new ArrayList<>();
+    private List<URI> brokerUrls = List.of();
     private String token;
     private SSLContext sslContext;
     private String namesrvAddr;
@@ -348,15 +344,13 @@ public final class HalfmsgConsumer implements AutoCloseable {
       return brokerUrls(List.of(urls));
     }
 
-    /** See {@link #brokerUrls(String...)}. */
+    /**
+     * See {@link #brokerUrls(String...)}; blank entries are left out.
+     *
+     * @throws IllegalArgumentException if one is not an http(s) URL with a host
+     */
     public Builder brokerUrls(List<String> urls) {
-      for (String url : urls) {
-        URI uri = URI.create(Objects.requireNonNull(url, "broker URL").trim());
-        if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
-          throw new IllegalArgumentException("Not an http(s) broker URL: " + url);
-        }
-        brokerUrls.add(url.trim());
-      }
+      brokerUrls = BrokerUrls.parse(urls);
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.TransactionState;
 import io.halfmsg.api.WireRules;
+import io.halfmsg.api.client.BrokerUrls;
 import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.producer.ProducerMetrics.Operation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -82,15 +82,8 @@ public final class HalfmsgProducer implements AutoCloseable {
 
   private HalfmsgProducer(Builder b) {
     this.producerGroup = b.producerGroup;
-    List<URI> urls = new ArrayList<>();
-    for (String url : b.brokerUrls) {
-      URI uri = URI.create(url.trim());
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-        throw new IllegalArgumentException("broker URL must be http or https: " + url);
-      }
-      urls.add(uri);
-    }
-    this.api = new BrokerApi(urls, b.token, b.connectTimeout, b.requestTimeout, b.sslContext);
+    this.api =
+        new BrokerApi(b.brokerUrls, b.token, b.connectTimeout, b.requestTimeout, b.sslContext);
     this.metrics =
         b.meterRegistry == null
             ? ProducerMetrics.NONE
@@ -424,7 +417,7 @@ public final class HalfmsgProducer implements AutoCloseable {
     /** Default of {@link #queueCapacity}. */
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
-    private final List<String> brokerUrls = new ArrayList<>();
+    private List<URI> brokerUrls = List.of();
     private String token;
     private String producerGroup;
     private Duration connectTimeout = Duration.ofSeconds(2);
@@ -451,14 +444,13 @@ public final class HalfmsgProducer implements AutoCloseable {
       return brokerUrls(List.of(urls));
     }
 
-    /** Like {@link #brokerUrls(String...)}. */
+    /**
+     * Like {@link #brokerUrls(String...)}; blank entries are left out.
+     *
+     * @throws IllegalArgumentException if one is not an http(s) URL with a host
+     */
     public Builder brokerUrls(List<String> urls) {
-      brokerUrls.clear();
-      for (String url : urls) {
-        if (url != null && !url.isBlank()) {
-          brokerUrls.add(url.trim());
-        }
-      }
+      brokerUrls = BrokerUrls.parse(urls);
       return this;
     }
 

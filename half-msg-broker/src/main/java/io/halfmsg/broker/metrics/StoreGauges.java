@@ -1,5 +1,6 @@
 package io.halfmsg.broker.metrics;
 
+import io.halfmsg.broker.periodic.PeriodicJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -10,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +41,7 @@ class StoreGauges implements SmartLifecycle {
   private final MultiGauge oldestPending;
   private final Counter failures;
   private volatile Instant lastRead;
-  private volatile ScheduledExecutorService scheduler;
+  private final PeriodicJob job;
 
   StoreGauges(StoreStats stats, Clock clock, MetricsProperties properties, MeterRegistry meters) {
     this.stats = stats;
@@ -80,6 +79,13 @@ class StoreGauges implements SmartLifecycle {
             "halfmsg.store.stats.age", this, TimeUnit.SECONDS, StoreGauges::secondsSinceRead)
         .description("Time since the store's gauges were last read (NaN before the first read)")
         .register(meters);
+    this.job =
+        new PeriodicJob(
+            "halfmsg-store-gauges",
+            Duration.ZERO,
+            properties.pollInterval(),
+            this::read,
+            this::failed);
   }
 
   /** Reads the store and sets every gauge. */
@@ -124,40 +130,23 @@ class StoreGauges implements SmartLifecycle {
     return at == null ? Double.NaN : Duration.between(at, clock.instant()).toMillis() / 1000.0;
   }
 
-  private void safeRead() {
-    try {
-      read();
-    } catch (Throwable e) {
-      // Anything escaping a scheduled task cancels its later runs for good: this one must not.
-      failures.increment();
-      log.warn("Reading the store's gauges failed; they keep their last values: {}", e.toString());
-    }
+  private void failed(Throwable e) {
+    failures.increment();
+    log.warn("Reading the store's gauges failed; they keep their last values: {}", e.toString());
   }
 
   @Override
   public void start() {
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "halfmsg-store-gauges");
-              t.setDaemon(true);
-              return t;
-            });
-    scheduler.scheduleWithFixedDelay(
-        this::safeRead, 0, properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    job.start();
   }
 
   @Override
   public void stop() {
-    ScheduledExecutorService s = scheduler;
-    scheduler = null;
-    if (s != null) {
-      s.shutdownNow();
-    }
+    job.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return scheduler != null;
+    return job.isRunning();
   }
 }

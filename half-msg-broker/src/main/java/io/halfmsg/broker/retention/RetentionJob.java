@@ -5,6 +5,7 @@ import io.halfmsg.broker.delivery.DeliveryFailures;
 import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.message.ExpiredMessage;
 import io.halfmsg.broker.message.MessageStore;
+import io.halfmsg.broker.periodic.PeriodicJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,9 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -40,8 +38,7 @@ class RetentionJob implements SmartLifecycle {
   private final DeliveryFailures failures;
   private final TransactionTemplate transaction;
   private final Clock clock;
-  private final Duration interval;
-  private volatile ScheduledExecutorService scheduler;
+  private final PeriodicJob job;
 
   RetentionJob(
       MessageStore messages,
@@ -57,7 +54,14 @@ class RetentionJob implements SmartLifecycle {
     this.failures = failures;
     this.transaction = transaction;
     this.clock = clock;
-    this.interval = properties.retentionInterval();
+    Duration interval = properties.retentionInterval();
+    this.job =
+        new PeriodicJob(
+            "halfmsg-retention",
+            interval,
+            interval,
+            this::purgeAndLog,
+            e -> log.warn("Retention pass failed; retrying at the next run", e));
   }
 
   /** Runs one pass; returns how many messages it deleted. */
@@ -111,42 +115,25 @@ class RetentionJob implements SmartLifecycle {
         });
   }
 
-  @Override
-  public void start() {
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "halfmsg-retention");
-              t.setDaemon(true);
-              return t;
-            });
-    long ms = interval.toMillis();
-    scheduler.scheduleWithFixedDelay(this::safePurge, ms, ms, TimeUnit.MILLISECONDS);
+  private void purgeAndLog() {
+    int n = purge();
+    if (n > 0) {
+      log.debug("Retention deleted {} messages", n);
+    }
   }
 
-  private void safePurge() {
-    try {
-      int n = purge();
-      if (n > 0) {
-        log.debug("Retention deleted {} messages", n);
-      }
-    } catch (Throwable e) {
-      // Anything escaping a scheduled task cancels its later runs for good: this one must not.
-      log.warn("Retention pass failed; retrying at the next run", e);
-    }
+  @Override
+  public void start() {
+    job.start();
   }
 
   @Override
   public void stop() {
-    ScheduledExecutorService s = scheduler;
-    scheduler = null;
-    if (s != null) {
-      s.shutdownNow();
-    }
+    job.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return scheduler != null;
+    return job.isRunning();
   }
 }
