@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.logging.LoggingSystemProperty;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -54,6 +55,11 @@ class StructuredLogsTest {
       assertThat(line.path("level").asText()).isEqualTo("WARN");
       assertThat(line.path(LogContext.MESSAGE_ID).asText()).isEqualTo(id);
       assertThat(line.path(LogContext.PRODUCER_GROUP).asText()).isEqualTo("logs-group");
+    } finally {
+      // Spring Boot hands the format to Logback as a system property and leaves it set: the test
+      // classes that start brokers after this one in the JVM would log JSON too.
+      System.clearProperty(
+          LoggingSystemProperty.CONSOLE_STRUCTURED_FORMAT.getEnvironmentVariableName());
     }
   }
 
