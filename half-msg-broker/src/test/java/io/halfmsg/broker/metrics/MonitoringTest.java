@@ -105,6 +105,8 @@ class MonitoringTest {
     assertThat(ack.status()).isEqualTo(200);
 
     // The undecided message's group registered no check-back endpoint: its checks get no answer.
+    // The store's gauges are read on a timer: wait for a read that came after the ack.
+    String consumer = "consumer_group=\"" + consumerGroup + "\"";
     PrometheusScrape scrape =
         await()
             .atMost(Duration.ofSeconds(30))
@@ -113,10 +115,10 @@ class MonitoringTest {
                 s ->
                     s.valueOr(0, "halfmsg_ack_latency_seconds_count") >= 1
                         && s.valueOr(0, "halfmsg_checkback_seconds_count", "\"NO_ANSWER\"") >= 1
+                        && s.valueOr(0, "halfmsg_deliveries", consumer, "state=\"PENDING\"") == 1
                         && s.names().contains("halfmsg_deliveries_pending_oldest_age_seconds"));
 
     String group = "producer_group=\"" + GROUP + "\"";
-    String consumer = "consumer_group=\"" + consumerGroup + "\"";
     assertThat(scrape.value("halfmsg_messages", group, "state=\"PREPARED\"")).isEqualTo(1);
     assertThat(scrape.value("halfmsg_messages_prepared_late", group)).isEqualTo(1);
     assertThat(scrape.value("halfmsg_messages_prepared_oldest_age_seconds", group)).isPositive();
