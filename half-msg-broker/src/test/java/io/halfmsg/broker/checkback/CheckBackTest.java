@@ -118,6 +118,38 @@ class CheckBackTest {
   }
 
   @Test
+  void theCheckBackCarriesTheWholeMessageAsPrepared() throws Exception {
+    fake.answer(call -> Reply.state("COMMIT"));
+    Map<String, Object> m = messageFor(group);
+    m.put("tag", "deduct");
+    m.put("keys", "order-42");
+    m.put("body", java.util.Base64.getEncoder().encodeToString(new byte[] {0, 1, (byte) 0xff}));
+    m.put("bodyEncoding", "base64");
+    m.put("properties", Map.of("channel", "app"));
+    assertThat(producer.prepare(m).status()).isEqualTo(201);
+    String id = (String) m.get("messageId");
+    String text = prepare(group);
+
+    awaitState(id, "COMMITTED");
+    awaitState(text, "COMMITTED");
+    JsonNode request = fake.callsFor(id).get(0).request();
+    assertThat(fake.callsFor(id).get(0).signature().isOk()).isTrue();
+    assertThat(request.path("tag").asText()).isEqualTo("deduct");
+    assertThat(request.path("keys").asText()).isEqualTo("order-42");
+    assertThat(request.path("body").asText()).isEqualTo("AAH/");
+    assertThat(request.path("bodyEncoding").asText()).isEqualTo("base64");
+    assertThat(request.path("properties").path("channel").asText()).isEqualTo("app");
+    long born = request.path("bornTimestamp").asLong();
+    assertThat(java.time.Instant.ofEpochMilli(born))
+        .isEqualTo(
+            java.time.Instant.parse(message(id).text("createdAt"))
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    JsonNode textRequest = fake.callsFor(text).get(0).request();
+    assertThat(textRequest.path("body").asText()).isEqualTo("{}");
+    assertThat(textRequest.path("bodyEncoding").asText()).isEqualTo("utf8");
+  }
+
+  @Test
   void aRollbackAnswerRollsBack() {
     fake.answer(call -> Reply.state("ROLLBACK"));
     String id = prepare(group);
