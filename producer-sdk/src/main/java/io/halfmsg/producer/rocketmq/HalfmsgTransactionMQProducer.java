@@ -407,6 +407,23 @@ public class HalfmsgTransactionMQProducer extends TransactionOnlyProducer {
     ignored("setCheckThreadPoolMaxSize", "setExecutorService or CheckBackServer.Builder#threads");
   }
 
+  /** Check-backs are answered while the broker's call waits; nothing is held. */
+  @Override
+  public void setCheckRequestHoldMax(int checkRequestHoldMax) {
+    super.setCheckRequestHoldMax(checkRequestHoldMax);
+    ignored("setCheckRequestHoldMax", "CheckBackServer.Builder#threads");
+  }
+
+  /**
+   * RocketMQ would prefix topics and the group with the namespace; halfmsg sends to the topic as
+   * written.
+   */
+  @Override
+  public void setNamespace(String namespace) {
+    super.setNamespace(namespace);
+    ignored("setNamespace", "nothing: topics are used as written, so put the namespace in them");
+  }
+
   private synchronized void ignored(String setter, String instead) {
     if (warnedIgnored == null) {
       warnedIgnored = ConcurrentHashMap.newKeySet();

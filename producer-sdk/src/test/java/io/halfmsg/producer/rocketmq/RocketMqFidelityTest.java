@@ -377,6 +377,21 @@ class RocketMqFidelityTest {
   }
 
   @Test
+  void aSettingWithoutEffectIsSaidOnceAtWarn() throws Exception {
+    try (LogCapture logs = LogCapture.start()) {
+      TransactionMQProducer producer = producer(group());
+      producer.setRetryTimesWhenSendFailed(5);
+      producer.setRetryTimesWhenSendFailed(6);
+      producer.setNamespace("tenant-a");
+
+      assertThat(logs.mentioning("setRetryTimesWhenSendFailed has no effect"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getLevel().toString()).isEqualTo("WARN"));
+      assertThat(logs.mentioning("setNamespace has no effect")).hasSize(1);
+    }
+  }
+
+  @Test
   void aSendTimeoutBoundsTheWaitForThePrepare() throws Exception {
     // A broker that accepts the connection and never answers.
     try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
