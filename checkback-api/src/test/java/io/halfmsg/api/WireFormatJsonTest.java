@@ -26,13 +26,17 @@ class WireFormatJsonTest {
             "repo_deduction",
             "deduct",
             "order-42",
+            "{\"order\":42}",
+            "utf8",
             Map.of("source", "web"),
+            1_733_140_800_000L,
             3);
     String json =
         """
         {"messageId":"0190f0c4-8a6b-7c3e-9d2f-1a2b3c4d5e6f","producerGroup":"order-service",
          "topic":"repo_deduction","tag":"deduct","keys":"order-42",
-         "properties":{"source":"web"},"checkCount":3}
+         "body":"{\\"order\\":42}","bodyEncoding":"utf8",
+         "properties":{"source":"web"},"bornTimestamp":1733140800000,"checkCount":3}
         """;
 
     assertThat(tree(request)).isEqualTo(mapper.readTree(json));
@@ -42,7 +46,8 @@ class WireFormatJsonTest {
   @Test
   void checkBackRequestOmitsAbsentOptionalFields() throws Exception {
     CheckBackRequest request =
-        new CheckBackRequest("id-1", "order-service", "repo_deduction", null, null, null, 0);
+        new CheckBackRequest(
+            "id-1", "order-service", "repo_deduction", null, null, null, null, null, null, 0);
 
     assertThat(tree(request))
         .isEqualTo(
@@ -51,6 +56,20 @@ class WireFormatJsonTest {
                 {"messageId":"id-1","producerGroup":"order-service","topic":"repo_deduction",
                  "checkCount":0}
                 """));
+  }
+
+  @Test
+  void checkBackRequestBodyDecodesAsItsEncodingSays() {
+    assertThat(withBody("caf\u00e9", "utf8").bodyBytes())
+        .isEqualTo("caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(withBody("AAH/", "base64").bodyBytes()).containsExactly(0, 1, 255);
+    assertThat(withBody(null, null).bodyBytes()).isEmpty();
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> withBody("x", "gzip").bodyBytes());
+  }
+
+  private static CheckBackRequest withBody(String body, String encoding) {
+    return new CheckBackRequest("id-1", "g", "t", null, null, body, encoding, null, null, 0);
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.rocketmq.common.message.MessageClientExt;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 
@@ -42,7 +43,12 @@ public final class ReceivedMessage {
             });
     this.properties = Map.copyOf(user);
     this.body = m.getBody() == null ? new byte[0] : m.getBody();
-    this.rocketMqMessageId = m.getMsgId();
+    // getMsgId() is the halfmsg id on every copy (the broker sets it as RocketMQ's unique key);
+    // the offset id tells the copies apart.
+    this.rocketMqMessageId =
+        m instanceof MessageClientExt copy && copy.getOffsetMsgId() != null
+            ? copy.getOffsetMsgId()
+            : m.getMsgId();
     this.redelivery = m.getProperty(MessageConst.PROPERTY_RETRY_TOPIC) != null;
     this.reconsumeTimes = m.getReconsumeTimes();
   }
@@ -89,7 +95,10 @@ public final class ReceivedMessage {
     return body.clone();
   }
 
-  /** RocketMQ's id of this copy of the message; each redelivery has a new one. */
+  /**
+   * RocketMQ's id of this copy of the message (its offset message id); each redelivery has a new
+   * one. RocketMQ's {@code MessageExt#getMsgId()} is the halfmsg {@link #messageId()} instead.
+   */
   public String rocketMqMessageId() {
     return rocketMqMessageId;
   }

@@ -30,9 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckBackHandler {
 
-  /** Larger bodies are not check-backs (the broker's are well under 10 KiB). */
-  public static final int MAX_BODY_BYTES = 64 * 1024;
-
   private static final Logger log = LoggerFactory.getLogger(CheckBackHandler.class);
   private static final String JSON = "application/json";
   private static final String PROBLEM_JSON = "application/problem+json";
@@ -80,9 +77,13 @@ public final class CheckBackHandler {
     if (body == null) {
       body = new byte[0];
     }
-    if (body.length > MAX_BODY_BYTES) {
+    // The broker never sends more (it leaves a body out rather than exceed it).
+    if (body.length > CheckBackRequest.MAX_REQUEST_BYTES) {
       metrics.checkBackAnswered(null);
-      return problem(413, "payload-too-large", "A check-back body is at most 64 KiB.");
+      return problem(
+          413,
+          "payload-too-large",
+          "A check-back request is at most " + CheckBackRequest.MAX_REQUEST_BYTES + " bytes.");
     }
     VerificationResult verification = verifier.verify(timestampHeader, signatureHeader, body);
     AcceptedSignatures.Outcome seen = null;

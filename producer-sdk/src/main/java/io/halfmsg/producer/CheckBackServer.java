@@ -2,6 +2,7 @@ package io.halfmsg.producer;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.halfmsg.api.CheckBackRequest;
 import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.api.signing.SignatureHeaders;
 import java.io.IOException;
@@ -73,8 +74,20 @@ public final class CheckBackServer implements AutoCloseable {
         b.advertisedUrl != null
             ? b.advertisedUrl
             : CheckBackUrls.of(b.advertisedHost, bind, port, b.path);
-    log.info("Check-back endpoint of group {} listening at {}", producer.producerGroup(), url);
-    this.heartbeat = b.register ? producer.startHeartbeat(url, b.instanceId) : null;
+    log.info(
+        "Check-back endpoint of group {} listening at {} (host: {})",
+        producer.producerGroup(),
+        url,
+        b.advertisedUrl != null
+            ? "the configured advertised URL"
+            : CheckBackUrls.choice(b.advertisedHost, bind));
+    try {
+      this.heartbeat = b.register ? producer.startHeartbeat(url, b.instanceId) : null;
+    } catch (RuntimeException refused) {
+      server.stop(0);
+      threads.shutdownNow();
+      throw refused;
+    }
   }
 
   public static Builder builder() {
@@ -156,7 +169,7 @@ public final class CheckBackServer implements AutoCloseable {
       }
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
-        body = in.readNBytes(CheckBackHandler.MAX_BODY_BYTES + 1);
+        body = in.readNBytes(CheckBackRequest.MAX_REQUEST_BYTES + 1);
       }
       CheckBackHandler.Reply reply =
           handler.handle(
@@ -274,6 +287,9 @@ public final class CheckBackServer implements AutoCloseable {
     /**
      * Starts the server and, unless {@link #register(boolean) register(false)}, registers its URL
      * through {@code producer} and keeps it registered.
+     *
+     * @throws HalfmsgException if the broker refused the URL (see {@link
+     *     HalfmsgProducer#startHeartbeat}); the server is stopped again
      */
     public CheckBackServer start(HalfmsgProducer producer) {
       Objects.requireNonNull(producer, "producer");

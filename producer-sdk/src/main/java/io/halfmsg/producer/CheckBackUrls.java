@@ -47,4 +47,20 @@ public final class CheckBackUrls {
     }
     return scheme + "://" + host + ":" + port + path;
   }
+
+  /**
+   * Why {@link #of} picks the host it picks, for the log line that announces the URL: the machine's
+   * own address is often a LAN address that the broker's allowed hosts do not include.
+   */
+  public static String choice(String advertisedHost, InetAddress bound) {
+    if (advertisedHost != null && !advertisedHost.isBlank()) {
+      return "the configured advertised host";
+    }
+    if (bound != null && !bound.isAnyLocalAddress()) {
+      return "the address the server is bound to";
+    }
+    return "this machine's address as InetAddress.getLocalHost() names it, since the server"
+        + " listens on all interfaces; the broker's halfmsg.check-back.allowed-hosts must include"
+        + " it, or set an advertised host (or bind to one address)";
+  }
 }

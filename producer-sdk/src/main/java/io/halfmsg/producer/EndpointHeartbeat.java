@@ -55,11 +55,43 @@ public final class EndpointHeartbeat implements AutoCloseable {
     closed = true;
   }
 
+  /**
+   * The first registration. A refusal (a 4xx: host not in the broker's allowed hosts, no secret or
+   * no access for the group, a malformed URL) throws: retrying cannot help, and a producer left
+   * running unregistered would see every undecided message parked. No answer, or a 5xx, is retried
+   * in the background as later heartbeats are: the broker may be starting.
+   */
+  synchronized void first() {
+    BrokerHttp.Answer answer = producer.api().registerEndpoint(producer.producerGroup(), body);
+    if (!answer.ok() && !answer.retryable()) {
+      closed = true;
+      producer.metrics().failed(Operation.HEARTBEAT);
+      // The problem's detail says why (e.g. "checkBackUrl host … is not in …allowed-hosts").
+      String detail = Json.field(answer.body(), "detail");
+      throw new HalfmsgException(
+          "The broker refused check-back URL "
+              + checkBackUrl
+              + " of group "
+              + producer.producerGroup()
+              + ": "
+              + (detail == null
+                  ? answer.describe()
+                  : answer.url() + " answered HTTP " + answer.status() + ": " + detail),
+          answer.status(),
+          Json.field(answer.body(), "type"),
+          null);
+    }
+    scheduleAfter(answer);
+  }
+
   synchronized void beat() {
     if (closed) {
       return;
     }
-    BrokerHttp.Answer answer = producer.api().registerEndpoint(producer.producerGroup(), body);
+    scheduleAfter(producer.api().registerEndpoint(producer.producerGroup(), body));
+  }
+
+  private void scheduleAfter(BrokerHttp.Answer answer) {
     Duration next = producer.heartbeatInterval();
     if (answer.ok()) {
       failures = 0;

@@ -193,12 +193,30 @@ public final class HalfmsgProducer implements AutoCloseable {
    * @throws HalfmsgException if the broker refused it or could not be reached
    */
   public Message prepare(Message message) {
+    return prepare(message, null);
+  }
+
+  /**
+   * As {@link #prepare(Message)}, but waits at most {@code timeout} for the broker's answer
+   * (RocketMQ's {@code sendMsgTimeout}); {@code null} waits as long as the retries take. A prepare
+   * given up on may still reach the broker afterwards: its local transaction never ran, so its
+   * check-back should answer rollback, as after a RocketMQ send that timed out.
+   *
+   * @throws HalfmsgException also when no answer came within {@code timeout}
+   */
+  public Message prepare(Message message, Duration timeout) {
     Objects.requireNonNull(message, "message");
     Message withId =
         message.messageId() == null ? message.withMessageId(MessageIds.newId()) : message;
     BatchItemResult result;
     try {
-      result = await(prepares.submit(prepareRequest(withId), requestTimeout));
+      CompletableFuture<BatchItemResult> pending =
+          prepares.submit(prepareRequest(withId), requestTimeout);
+      result =
+          await(
+              timeout == null
+                  ? pending
+                  : pending.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS));
     } catch (BatchingSender.QueueFullException e) {
       metrics.failed(Operation.PREPARE);
       throw new HalfmsgException(
@@ -271,19 +289,23 @@ public final class HalfmsgProducer implements AutoCloseable {
    * Registers {@code checkBackUrl} with the broker as one of this producer group's check-back
    * endpoints, at once and then periodically as a heartbeat (every {@link
    * Builder#heartbeatInterval}, and always well within the broker's endpoint TTL). The first
-   * registration happens before this method returns; if it fails it is retried in the background.
-   * Close the returned heartbeat to stop.
+   * registration happens before this method returns: if the broker refuses the URL (a 4xx, e.g. a
+   * host not in its allowed hosts) this method throws with the broker's reason; if no broker
+   * answers (or one answers 5xx) it is retried in the background. Close the returned heartbeat to
+   * stop.
    *
    * @param checkBackUrl the absolute URL the broker can reach this instance's check-back endpoint
    *     at; its host must be in the broker's {@code halfmsg.check-back.allowed-hosts}
    * @param instanceId an id of this instance for the broker's records (a host or pod name), or
    *     {@code null}
+   * @throws HalfmsgException if the broker refused the registration; {@link
+   *     HalfmsgException#status()} is its HTTP status
    */
   public EndpointHeartbeat startHeartbeat(String checkBackUrl, String instanceId) {
     EndpointHeartbeat heartbeat =
         new EndpointHeartbeat(
             this, Objects.requireNonNull(checkBackUrl, "checkBackUrl"), instanceId);
-    heartbeat.beat();
+    heartbeat.first();
     return heartbeat;
   }
 
@@ -402,6 +424,9 @@ public final class HalfmsgProducer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new HalfmsgException("Interrupted while waiting for the broker", e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+        throw new HalfmsgException("No answer from the broker in time", 0, null, e.getCause());
+      }
       throw new HalfmsgException("Sending to the broker failed: " + e.getCause(), e.getCause());
     }
   }

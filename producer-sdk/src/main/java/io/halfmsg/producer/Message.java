@@ -199,8 +199,20 @@ public final class Message {
       return this;
     }
 
+    /**
+     * A user property, copied onto the RocketMQ message. Names are what RocketMQ accepts (e.g.
+     * {@code order:id}, {@code my key}, {@code 名字}): not blank, at most 64 characters, neither
+     * RocketMQ's system property names ({@code KEYS}, {@code TAGS}, {@code UNIQ_KEY}, …) nor {@code
+     * HALFMSG_*}; names and values (at most 4096 characters) without RocketMQ's separators, chars 1
+     * and 2.
+     *
+     * @throws IllegalArgumentException if the name or value breaks these rules
+     */
     public Builder property(String name, String value) {
-      properties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      WireRules.requireProperty(name, value);
+      properties.put(name, value);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.halfmsg.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.halfmsg.api.TransactionChecker;
@@ -309,26 +310,84 @@ class CheckBackServerTest {
   }
 
   @Test
-  void aRefusedRegistrationIsRetriedAndCounted() {
-    try (HalfmsgProducer noSecretGroup =
-            HalfmsgProducer.builder()
-                .brokerUrls(broker.url())
-                .token("not-a-token")
-                .producerGroup(group)
-                .meterRegistry(meters)
-                .build();
-        EndpointHeartbeat heartbeat = noSecretGroup.startHeartbeat("http://127.0.0.1:1/x", null)) {
-      assertThat(heartbeat.isRegistered()).isFalse();
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .until(
-              () ->
-                  meters
-                          .get("halfmsg.producer.failures")
-                          .tag("operation", "heartbeat")
-                          .counter()
-                          .count()
-                      >= 2);
+  void aCheckBackCarryingALargeBodyIsAnsweredAndTheChecksSeeTheBody() throws Exception {
+    checker.record("m-big", TransactionState.COMMIT);
+    // Larger than the 64 KiB the handler once read, well within a message body's 4 MiB.
+    String payload = java.util.Base64.getEncoder().encodeToString(new byte[300 * 1024]);
+    String body =
+        "{\"messageId\":\"m-big\",\"producerGroup\":\""
+            + group
+            + "\",\"topic\":\"order_created\",\"body\":\""
+            + payload
+            + "\",\"bodyEncoding\":\"base64\",\"bornTimestamp\":1733140800000,\"checkCount\":0}";
+
+    HttpResponse<String> r = post(body, signer(Clock.systemUTC()));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("{\"state\":\"COMMIT\"}");
+    assertThat(checker.callsFor("m-big"))
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.bodyBytes()).hasSize(300 * 1024);
+              assertThat(request.bornTimestamp()).isEqualTo(1733140800000L);
+            });
+  }
+
+  @Test
+  void aRequestOverTheLimitIsRefusedUnread() throws Exception {
+    String body = "x".repeat(io.halfmsg.api.CheckBackRequest.MAX_REQUEST_BYTES + 1);
+
+    HttpResponse<String> r = post(body, signer(Clock.systemUTC()));
+
+    assertThat(r.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void aRefusedFirstRegistrationFailsWithTheBrokersReasonAndIsCounted() {
+    try (HalfmsgProducer noAccess =
+        HalfmsgProducer.builder()
+            .brokerUrls(broker.url())
+            .token("not-a-token")
+            .producerGroup(group)
+            .meterRegistry(meters)
+            .build()) {
+      assertThatThrownBy(() -> noAccess.startHeartbeat("http://127.0.0.1:1/x", null))
+          .isInstanceOfSatisfying(
+              HalfmsgException.class, e -> assertThat(e.status()).isEqualTo(401))
+          .hasMessageContaining("http://127.0.0.1:1/x")
+          .hasMessageContaining(group);
+      assertThat(
+              meters
+                  .get("halfmsg.producer.failures")
+                  .tag("operation", "heartbeat")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aServerWhoseUrlTheBrokerRefusesDoesNotStartAndFreesItsPort() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    CheckBackServer.Builder refused =
+        CheckBackServer.builder()
+            .host("127.0.0.1")
+            .port(port)
+            .advertisedHost("203.0.113.9")
+            .secret(TestBroker.SECRET)
+            .checker(checker);
+
+    assertThatThrownBy(() -> refused.start(producer))
+        .isInstanceOfSatisfying(HalfmsgException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("203.0.113.9")
+        .hasMessageContaining("allowed-hosts");
+    try (java.net.ServerSocket again =
+        new java.net.ServerSocket(port, 0, java.net.InetAddress.getByName("127.0.0.1"))) {
+      assertThat(again.getLocalPort()).isEqualTo(port);
     }
   }
 

@@ -3,6 +3,7 @@ package io.halfmsg.broker.checkback;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.CheckBackRequest;
+import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.TransactionState;
 import io.halfmsg.api.signing.RequestSignature;
 import io.halfmsg.api.signing.RequestSigner;
@@ -15,8 +16,10 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,7 +78,9 @@ class CheckBackClient {
    * @throws InterruptedException when the instance is shutting down: apply nothing, the lease
    *     brings the message back
    */
-  CheckBackAnswer check(DueMessage m, List<String> endpoints) throws InterruptedException {
+  CheckBackAnswer check(DueCheck due) throws InterruptedException {
+    DueMessage m = due.message();
+    List<String> endpoints = due.endpoints();
     Optional<RequestSigner> signer = secrets.signerFor(m.producerGroup());
     if (signer.isEmpty()) {
       log.debug("No check-back secret for group {}", m.producerGroup());
@@ -85,7 +90,7 @@ class CheckBackClient {
       log.debug("No live endpoint for group {}", m.producerGroup());
       return CheckBackAnswer.unknown("no live check-back endpoint of the producer group");
     }
-    byte[] body = requestBody(m);
+    byte[] body = requestBody(due);
     int start = Math.floorMod(spread.getAndIncrement(), endpoints.size());
     int tries = Math.min(endpoints.size(), MAX_ENDPOINTS_TRIED);
     List<String> failures = new ArrayList<>();
@@ -148,17 +153,58 @@ class CheckBackClient {
     }
   }
 
-  private byte[] requestBody(DueMessage m) {
+  /**
+   * The signed request: the whole message, as RocketMQ hands {@code checkLocalTransaction} the
+   * whole message, within what producers read ({@link CheckBackRequest#MAX_REQUEST_BYTES}). A text
+   * body that JSON escaping blows up (control characters take 6 bytes each) goes as base64, the
+   * same bytes; one still too large (only with {@code halfmsg.message.max-body-size} raised above
+   * RocketMQ's 4 MiB) goes without the body, so that a check by keys or properties still works.
+   */
+  private byte[] requestBody(DueCheck due) {
+    DueMessage m = due.message();
+    byte[] withBody = write(request(m, due.body(), due.bodyEncoding()));
+    if (withBody.length <= CheckBackRequest.MAX_REQUEST_BYTES) {
+      return withBody;
+    }
+    if (!PrepareMessageRequest.BASE64.equals(due.bodyEncoding())) {
+      byte[] asBase64 = write(request(m, due.body(), PrepareMessageRequest.BASE64));
+      if (asBase64.length <= CheckBackRequest.MAX_REQUEST_BYTES) {
+        return asBase64;
+      }
+    }
+    log.warn(
+        "Check-back of {} sent without its body: with it the request has {} bytes, producers read"
+            + " at most {}",
+        m.messageId(),
+        withBody.length,
+        CheckBackRequest.MAX_REQUEST_BYTES);
+    return write(request(m, null, null));
+  }
+
+  private static CheckBackRequest request(DueMessage m, byte[] body, String encoding) {
+    String text = null;
+    if (body != null) {
+      text =
+          PrepareMessageRequest.BASE64.equals(encoding)
+              ? Base64.getEncoder().encodeToString(body)
+              : new String(body, StandardCharsets.UTF_8);
+    }
+    return new CheckBackRequest(
+        m.messageId(),
+        m.producerGroup(),
+        m.topic(),
+        m.tag(),
+        m.keys(),
+        text,
+        text == null ? null : encoding,
+        m.properties(),
+        m.createdAt() == null ? null : m.createdAt().toEpochMilli(),
+        m.checkCount());
+  }
+
+  private byte[] write(CheckBackRequest request) {
     try {
-      return json.writeValueAsBytes(
-          new CheckBackRequest(
-              m.messageId(),
-              m.producerGroup(),
-              m.topic(),
-              m.tag(),
-              m.keys(),
-              m.properties(),
-              m.checkCount()));
+      return json.writeValueAsBytes(request);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write a check-back request", e);
     }

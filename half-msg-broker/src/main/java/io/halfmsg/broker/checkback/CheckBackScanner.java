@@ -4,6 +4,7 @@ import io.halfmsg.api.logging.LogContext;
 import io.halfmsg.broker.endpoint.EndpointRegistry;
 import io.halfmsg.broker.message.DueMessage;
 import io.halfmsg.broker.message.MessageStore;
+import io.halfmsg.broker.message.StoredMessage;
 import io.halfmsg.broker.scan.ClaimingScanner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -83,20 +86,35 @@ class CheckBackScanner extends ClaimingScanner<DueMessage, DueCheck> {
     return messages.extendLease(ids, leaseUntil);
   }
 
-  /** Each message with the live check-back endpoints of its producer group. */
+  /**
+   * Each message with its body and the live check-back endpoints of its producer group. The bodies
+   * are read here, for the claimed rows only and after the claim's locks are gone; the claim bounds
+   * how many are held at once (see {@link ClaimingScanner}).
+   */
   @Override
   protected List<DueCheck> toWork(List<DueMessage> due, Instant now) {
     Map<String, List<String>> live =
         endpoints.liveEndpoints(due.stream().map(DueMessage::producerGroup).distinct().toList());
+    Map<Long, StoredMessage> stored =
+        messages.findAllByIds(due.stream().map(DueMessage::id).toList()).stream()
+            .collect(Collectors.toMap(StoredMessage::id, Function.identity()));
     return due.stream()
-        .map(m -> new DueCheck(m, live.getOrDefault(m.producerGroup(), List.of())))
+        .map(
+            m -> {
+              StoredMessage s = stored.get(m.id());
+              return new DueCheck(
+                  m,
+                  s == null ? null : s.body(),
+                  s == null ? null : s.bodyEncoding(),
+                  live.getOrDefault(m.producerGroup(), List.of()));
+            })
         .toList();
   }
 
   @Override
   protected void process(DueCheck check) throws InterruptedException {
     long start = System.nanoTime();
-    CheckBackAnswer answer = client.check(check.message(), check.endpoints());
+    CheckBackAnswer answer = client.check(check);
     checks.get(answer.outcome()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     if (isRunning()) {
       outcomes.apply(check.message(), answer);

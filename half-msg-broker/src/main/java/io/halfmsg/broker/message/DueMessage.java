@@ -1,11 +1,13 @@
 package io.halfmsg.broker.message;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
  * A PREPARED message an instance has claimed for a check-back ({@link
- * MessageStore#lockDuePrepared}): what the check-back request carries. {@code version} is the
- * version the claim wrote: the outcome is applied only if nobody changed the row since.
+ * MessageStore#lockDuePrepared}): what the check-back request carries but the body, which is read
+ * after the claim ({@link MessageStore#findAllByIds}). {@code version} is the version the claim
+ * wrote: the outcome is applied only if nobody changed the row since.
  */
 public record DueMessage(
     long id,
@@ -16,4 +18,5 @@ public record DueMessage(
     String keys,
     Map<String, String> properties,
     int checkCount,
-    int version) {}
+    int version,
+    Instant createdAt) {}

@@ -4,7 +4,7 @@ import io.halfmsg.api.DecisionRequest;
 import io.halfmsg.api.MessageIds;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
-import io.halfmsg.api.RocketMqHeaders;
+import io.halfmsg.api.WireRules;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.halfmsg.broker.web.Violations;
@@ -12,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.rocketmq.common.MixAll;
-import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.springframework.stereotype.Component;
 
@@ -26,11 +24,9 @@ import org.springframework.stereotype.Component;
 @Component
 class MessageRequestValidator {
 
-  private static final Pattern PROPERTY_NAME = Pattern.compile("^[A-Za-z0-9_.-]{1,64}$");
   private static final int MAX_TAG_LENGTH = 127;
   private static final int MAX_KEYS_LENGTH = 1024;
   private static final int MAX_PROPERTIES = 64;
-  private static final int MAX_PROPERTY_VALUE_LENGTH = 4096;
   private static final long MAX_CHECK_AFTER_MS = Duration.ofDays(1).toMillis();
 
   private final long maxBodyBytes;
@@ -156,26 +152,27 @@ class MessageRequestValidator {
     }
   }
 
+  /** The names and values RocketMQ accepts, as {@link WireRules} says for broker and SDKs. */
   private static void checkProperties(Map<String, String> properties, Violations v) {
     v.check(properties.size() <= MAX_PROPERTIES, "properties", "must have at most 64 entries");
     properties.forEach(
         (name, value) -> {
-          v.check(
-              PROPERTY_NAME.matcher(name).matches(),
+          if (!v.check(
+              WireRules.isPropertyName(name) && Violations.isUnicodeText(name),
               "properties",
-              "names must be 1 to 64 characters of [A-Za-z0-9_.-]");
+              "names must be 1 to 64 characters of Unicode text, not blank, without RocketMQ's"
+                  + " separators (chars 1 and 2)")) {
+            return;
+          }
           v.check(
-              !MessageConst.STRING_HASH_SET.contains(name)
-                  && !name.startsWith(RocketMqHeaders.RESERVED_PREFIX),
+              !WireRules.isReservedPropertyName(name),
               "properties." + name,
               "is a name RocketMQ or halfmsg reserves");
           v.check(
-              value != null
-                  && value.length() <= MAX_PROPERTY_VALUE_LENGTH
-                  && !hasControlCharacters(value)
-                  && Violations.isUnicodeText(value),
+              WireRules.isPropertyValue(value) && Violations.isUnicodeText(value),
               "properties." + name,
-              "must be Unicode text of at most 4096 characters without control characters");
+              "must be Unicode text of at most 4096 characters without RocketMQ's separators"
+                  + " (chars 1 and 2)");
         });
   }
 

@@ -18,8 +18,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends committed messages to RocketMQ as ordinary messages: the message's topic, tag, keys and
- * user properties, plus its halfmsg id in {@link RocketMqHeaders#MESSAGE_ID}, so that any RocketMQ
- * consumer can read them and tag filters and key queries work.
+ * user properties, plus its halfmsg id in {@link RocketMqHeaders#MESSAGE_ID} and as RocketMQ's
+ * unique key ({@code UNIQ_KEY}, so a consumer's {@code getMsgId()} is the id the producer got), so
+ * that any RocketMQ consumer can read them and tag filters and key queries work.
+ *
+ * <p>Not {@code TRAN_MSG}, which a RocketMQ consumer needs to fill {@code getTransactionId()}: a
+ * RocketMQ broker stores a message carrying it as a half message of its own, never delivered.
  */
 @Component
 public class RocketMqSender implements SmartLifecycle {
@@ -119,6 +123,11 @@ public class RocketMqSender implements SmartLifecycle {
     }
     m.properties().forEach(message::putUserProperty);
     message.putUserProperty(RocketMqHeaders.MESSAGE_ID, m.messageId());
+    // RocketMQ's client id of the message (what MessageExt#getMsgId answers, and what
+    // DefaultMQProducer would otherwise generate anew for every send): the id the producer was
+    // given, on the first send and every redelivery alike.
+    MessageAccessor.putProperty(
+        message, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, m.messageId());
     return message;
   }
 

@@ -57,7 +57,10 @@ import org.springframework.context.annotation.Bean;
       "halfmsg.check-back.poll-interval=50ms",
       "halfmsg.check-back.request-timeout=500ms",
       "halfmsg.check-back.lease=5s",
-      "halfmsg.check-back.endpoint-ttl=1h"
+      "halfmsg.check-back.endpoint-ttl=1h",
+      // Room for bodies whose check-back would exceed what producers read.
+      "halfmsg.message.max-body-size=7MB",
+      "halfmsg.api.max-request-size=16MB"
     })
 class CheckBackTest {
 
@@ -115,6 +118,75 @@ class CheckBackTest {
     assertThat(fake.callsFor(id))
         .singleElement()
         .satisfies(c -> assertThat(c.checkCount()).isZero());
+  }
+
+  @Test
+  void theCheckBackCarriesTheWholeMessageAsPrepared() throws Exception {
+    fake.answer(call -> Reply.state("COMMIT"));
+    Map<String, Object> m = messageFor(group);
+    m.put("tag", "deduct");
+    m.put("keys", "order-42");
+    m.put("body", java.util.Base64.getEncoder().encodeToString(new byte[] {0, 1, (byte) 0xff}));
+    m.put("bodyEncoding", "base64");
+    m.put("properties", Map.of("channel", "app"));
+    assertThat(producer.prepare(m).status()).isEqualTo(201);
+    String id = (String) m.get("messageId");
+    String text = prepare(group);
+
+    awaitState(id, "COMMITTED");
+    awaitState(text, "COMMITTED");
+    JsonNode request = fake.callsFor(id).get(0).request();
+    assertThat(fake.callsFor(id).get(0).signature().isOk()).isTrue();
+    assertThat(request.path("tag").asText()).isEqualTo("deduct");
+    assertThat(request.path("keys").asText()).isEqualTo("order-42");
+    assertThat(request.path("body").asText()).isEqualTo("AAH/");
+    assertThat(request.path("bodyEncoding").asText()).isEqualTo("base64");
+    assertThat(request.path("properties").path("channel").asText()).isEqualTo("app");
+    long born = request.path("bornTimestamp").asLong();
+    assertThat(java.time.Instant.ofEpochMilli(born))
+        .isEqualTo(
+            java.time.Instant.parse(message(id).text("createdAt"))
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    JsonNode textRequest = fake.callsFor(text).get(0).request();
+    assertThat(textRequest.path("body").asText()).isEqualTo("{}");
+    assertThat(textRequest.path("bodyEncoding").asText()).isEqualTo("utf8");
+  }
+
+  @Test
+  void aTextBodyThatEscapingWouldBlowUpGoesAsBase64() {
+    fake.answer(call -> Reply.state("COMMIT"));
+    // 6 bytes each once JSON-escaped: 9 MiB as text, over what producers read.
+    String controls = String.valueOf((char) 1).repeat(1536 * 1024);
+    Map<String, Object> m = messageFor(group);
+    m.put("body", controls);
+    assertThat(producer.prepare(m).status()).isEqualTo(201);
+    String id = (String) m.get("messageId");
+
+    awaitState(id, "COMMITTED");
+    JsonNode request = fake.callsFor(id).get(0).request();
+    assertThat(request.path("bodyEncoding").asText()).isEqualTo("base64");
+    assertThat(java.util.Base64.getDecoder().decode(request.path("body").asText()))
+        .isEqualTo(controls.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aBodyTooLargeForAnyCheckBackIsLeftOutAndTheRestStillAsks(CapturedOutput log) {
+    fake.answer(call -> Reply.state("COMMIT"));
+    byte[] big = new byte[6 * 1024 * 1024 + 512 * 1024];
+    Map<String, Object> m = messageFor(group);
+    m.put("keys", "order-7");
+    m.put("body", java.util.Base64.getEncoder().encodeToString(big));
+    m.put("bodyEncoding", "base64");
+    assertThat(producer.prepare(m).status()).isEqualTo(201);
+    String id = (String) m.get("messageId");
+
+    awaitState(id, "COMMITTED");
+    JsonNode request = fake.callsFor(id).get(0).request();
+    assertThat(fake.callsFor(id).get(0).signature().isOk()).isTrue();
+    assertThat(request.has("body")).isFalse();
+    assertThat(request.has("bodyEncoding")).isFalse();
+    assertThat(request.path("keys").asText()).isEqualTo("order-7");
+    assertThat(log.getOut()).contains("Check-back of " + id + " sent without its body");
   }
 
   @Test

@@ -47,9 +47,14 @@ public final class FakeProducer implements AutoCloseable {
     }
   }
 
-  /** One check-back the broker made, with the Host header it came with. */
+  /** One check-back the broker made, with the Host header it came with and its whole body. */
   public record Call(
-      String messageId, int checkCount, Instant at, VerificationResult signature, String host) {}
+      String messageId,
+      int checkCount,
+      Instant at,
+      VerificationResult signature,
+      String host,
+      JsonNode request) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -113,7 +118,8 @@ public final class FakeProducer implements AutoCloseable {
               request.path("checkCount").asInt(-1),
               Instant.now(),
               signature,
-              exchange.getRequestHeaders().getFirst("Host"));
+              exchange.getRequestHeaders().getFirst("Host"),
+              request);
       calls.add(call);
       callsPerMessage.merge(call.messageId(), 1, Integer::sum);
       Reply reply =

@@ -68,6 +68,9 @@ class DeliveryTest {
               .findFirst()
               .orElseThrow();
       assertThat(m.getTopic()).isEqualTo(topic);
+      assertThat(m.getMsgId())
+          .as("RocketMQ's message id is the one the producer got")
+          .isEqualTo(id);
       assertThat(m.getTags()).isEqualTo("deduct");
       assertThat(m.getKeys()).isEqualTo("order-1 sku-9");
       assertThat(m.getUserProperty("traceId")).isEqualTo("trace-42");
@@ -128,6 +131,9 @@ class DeliveryTest {
       // counted by the delivery's attempts.
       await("first send and two redeliveries").atMost(PATIENCE).until(() -> l.count(id) >= 3);
       assertThat(l.received()).allSatisfy(m -> assertThat(m.getTopic()).isEqualTo(topic));
+      assertThat(l.received())
+          .as("RocketMQ's message id is the halfmsg id on every send")
+          .allSatisfy(m -> assertThat(m.getMsgId()).isEqualTo(id));
       assertThat(l.received().stream().map(m -> m.getUserProperty(RocketMqHeaders.ATTEMPT)))
           .contains(null, "2", "3");
       assertThat(g.count(id)).as("the group that acked is left alone").isLessThan(l.count(id));

@@ -5,6 +5,7 @@ import static io.halfmsg.broker.BrokerClient.CONSUMER_TOKEN;
 import static io.halfmsg.broker.BrokerClient.PRODUCER_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
 import io.halfmsg.broker.BrokerTest;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Flow;
@@ -101,6 +103,39 @@ class MessageApiTest {
     assertThat(stored.text("state")).isEqualTo("PREPARED");
     assertThat(stored.text("createdAt")).isEqualTo("2026-03-01T23:30:00.123456Z");
     assertThat(stored.text("nextCheckAt")).isEqualTo("2026-03-01T23:30:07.123456Z");
+  }
+
+  @Test
+  void propertyNamesRocketMqAcceptsAreAccepted() {
+    String id = newId();
+    Map<String, Object> m = message(id);
+    m.put("properties", Map.of("order:id", "42", "my key", "v", "名字", "值", "note", "a\nb"));
+
+    Response r = producer.prepare(m);
+
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    JsonNode properties = admin.get("/api/v1/messages/" + id).json().get("properties");
+    assertThat(properties.get("order:id").asText()).isEqualTo("42");
+    assertThat(properties.get("my key").asText()).isEqualTo("v");
+    assertThat(properties.get("名字").asText()).isEqualTo("值");
+    assertThat(properties.get("note").asText()).isEqualTo("a\nb");
+  }
+
+  @Test
+  void propertiesRocketMqCannotCarryAreRefused() {
+    for (Map<String, String> bad :
+        List.of(
+            Map.of("a\u0001b", "v"),
+            Map.of("a\u0002b", "v"),
+            Map.of("v", "x\u0001y"),
+            Map.of("UNIQ_KEY", "v"),
+            Map.of("HALFMSG_ID", "v"),
+            Map.of(" ", "v"),
+            Map.of("x".repeat(65), "v"))) {
+      Map<String, Object> m = message(newId());
+      m.put("properties", bad);
+      assertThat(producer.prepare(m).status()).as(bad.keySet().toString()).isEqualTo(400);
+    }
   }
 
   @Test
@@ -313,7 +348,7 @@ class MessageApiTest {
     m.put("tag", "a||b");
     m.put("body", "");
     m.put("bodyEncoding", "gzip");
-    m.put("properties", Map.of("bad name", "v"));
+    m.put("properties", Map.of("bad\u0001name", "v"));
     m.put("checkAfterMs", -1);
 
     long before = messageCount();

@@ -298,7 +298,7 @@ final class BadBodies {
     Map<String, Object> p = new LinkedHashMap<>();
     int choice = g.random().nextInt(8);
     switch (choice) {
-      case 0 -> p.put("bad name", "v");
+      case 0 -> p.put(g.pick("bad\u0001name", "bad\u0002name"), "v");
       case 1 -> p.put(g.pick("KEYS", "TAGS", "DELAY", "UNIQ_KEY", "TRAN_MSG"), "v");
       case 2 -> p.put("HALFMSG_" + g.alnum(3), "v");
       case 3 -> {
@@ -308,8 +308,8 @@ final class BadBodies {
       }
       case 4 -> p.put("a", "x".repeat(4097));
       case 5 -> p.put("a", null);
-      case 6 -> p.put("a", "bell\u0007");
-      default -> p.put(g.pick("", "x".repeat(65), "é"), "v");
+      case 6 -> p.put("a", g.pick("sep\u0001", "sep\u0002"));
+      default -> p.put(g.pick("", " ", "x".repeat(65)), "v");
     }
     return p;
   }

@@ -3,6 +3,8 @@ package io.halfmsg.producer.spring;
 import io.halfmsg.producer.CheckBackUrls;
 import io.halfmsg.producer.EndpointHeartbeat;
 import io.halfmsg.producer.HalfmsgProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
@@ -13,10 +15,13 @@ import org.springframework.core.env.Environment;
 /**
  * Registers the Spring MVC check-back endpoint with the broker once the web server is up (only then
  * is the port known), and keeps it registered until the context closes. The derived URL is {@code
- * https} when the server has TLS ({@code server.ssl.*}).
+ * https} when the server has TLS ({@code server.ssl.*}). A URL the broker refuses (a 4xx, e.g. a
+ * host not in its allowed hosts) fails the application's start with the broker's reason.
  */
 final class CheckBackRegistration
     implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(CheckBackRegistration.class);
 
   private final HalfmsgProducer producer;
   private final HalfmsgProducerProperties.CheckBack properties;
@@ -38,8 +43,15 @@ final class CheckBackRegistration
     if (event.getApplicationContext().getServerNamespace() != null || heartbeat != null) {
       return;
     }
-    heartbeat =
-        producer.startHeartbeat(url(event.getWebServer().getPort()), properties.instanceId());
+    String url = url(event.getWebServer().getPort());
+    log.info(
+        "Check-back endpoint of group {} at {} (host: {})",
+        producer.producerGroup(),
+        url,
+        properties.url() != null && !properties.url().isBlank()
+            ? "the configured URL"
+            : CheckBackUrls.choice(properties.host(), null));
+    heartbeat = producer.startHeartbeat(url, properties.instanceId());
   }
 
   EndpointHeartbeat heartbeat() {
