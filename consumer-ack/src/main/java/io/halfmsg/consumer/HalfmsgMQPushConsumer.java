@@ -6,20 +6,23 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListener;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.common.filter.ExpressionType;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.protocol.heartbeat.MessageModel;
 
 /**
  * A {@link DefaultMQPushConsumer} whose listener applies each halfmsg message exactly once, in a
@@ -71,7 +74,7 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
   private String dedupeTable = DedupeTable.DEFAULT_NAME;
   private boolean autoCreateDedupeTable;
   private Duration requestTimeout = Duration.ofSeconds(5);
-  private final Map<String, Subscription> topics = new LinkedHashMap<>();
+  private final Map<String, Subscription> topics = new ConcurrentHashMap<>();
   private Acks acks;
   private Function<BrokerApi, Acks> ackFactory;
 
@@ -155,8 +158,25 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
   /** Subscribes in RocketMQ and, from {@link #start()}, with the halfmsg broker. */
   @Override
   public void subscribe(String topic, String subExpression) throws MQClientException {
+    TagExpression tags = TagExpression.parse(subExpression);
     super.subscribe(topic, subExpression);
-    topics.put(topic, new Subscription(topic, TagExpression.parse(subExpression), null, null));
+    topics.put(topic, new Subscription(topic, tags, null, null));
+  }
+
+  /**
+   * Not supported: the halfmsg broker tracks deliveries by tag expression, which a SQL92 selector
+   * is not; a {@code TAG} selector is treated as {@link #subscribe(String, String)}.
+   *
+   * @throws UnsupportedOperationException for a SQL92 selector
+   */
+  @Override
+  public void subscribe(String topic, MessageSelector selector) throws MQClientException {
+    if (selector == null || ExpressionType.isTagType(selector.getExpressionType())) {
+      subscribe(topic, selector == null ? "*" : selector.getExpression());
+      return;
+    }
+    throw new UnsupportedOperationException(
+        "halfmsg consumers subscribe with tag expressions, not " + selector.getExpressionType());
   }
 
   @Override
@@ -205,6 +225,10 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
     if (transactions == null) {
       throw new IllegalStateException("setDataSource (or setLocalTransactions) is required");
     }
+    if (getMessageModel() != MessageModel.CLUSTERING) {
+      throw new IllegalStateException(
+          "halfmsg acks one delivery per consumer group: only MessageModel.CLUSTERING is supported");
+    }
     if (topics.isEmpty()) {
       throw new IllegalStateException("subscribe to at least one topic");
     }
@@ -243,11 +267,25 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
 
   private volatile ListenerTransaction applier;
 
-  private static List<List<MessageExt>> split(List<MessageExt> messages) {
+  /**
+   * The halfmsg messages and the others. A halfmsg redelivery (on the retry topic, which RocketMQ
+   * does not filter by tag) whose tag the group does not consume is acked here without the
+   * listener, as RocketMQ would never have delivered it.
+   */
+  private List<List<MessageExt>> split(List<MessageExt> messages) {
     List<MessageExt> halfmsg = new ArrayList<>();
     List<MessageExt> plain = new ArrayList<>();
     for (MessageExt m : messages) {
-      (ListenerTransaction.sentThroughHalfmsg(m) ? halfmsg : plain).add(m);
+      if (!ListenerTransaction.sentThroughHalfmsg(m)) {
+        plain.add(m);
+        continue;
+      }
+      Subscription s = topics.get(m.getTopic());
+      if (s != null && !s.tags().matches(m.getTags())) {
+        acks.enqueue(ListenerTransaction.id(m));
+      } else {
+        halfmsg.add(m);
+      }
     }
     return List.of(halfmsg, plain);
   }

@@ -1,6 +1,7 @@
 package io.halfmsg.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -22,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
@@ -32,6 +34,7 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.protocol.heartbeat.MessageModel;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -323,6 +326,24 @@ class HalfmsgMQPushConsumerTest {
 
     waiting().until(() -> bodies.contains("plain"));
     assertThat(dedupeRows(group)).isZero();
+  }
+
+  @Test
+  void broadcastingAndSqlSelectorsAreRefusedBeforeAnythingRuns() throws Exception {
+    String topic = stack.newTopic("pc_refused");
+    HalfmsgMQPushConsumer consumer = configured("g_" + topic);
+    assertThatThrownBy(() -> consumer.subscribe(topic, MessageSelector.bySql("a > 1")))
+        .isInstanceOf(UnsupportedOperationException.class);
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently) (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+    consumer.setMessageModel(MessageModel.BROADCASTING);
+    assertThatThrownBy(consumer::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("CLUSTERING");
+    assertThat(stack.deliveryState(stack.send(topic, "TagA", "x"), "g_" + topic))
+        .as("no subscription registered")
+        .isEmpty();
   }
 
   private HalfmsgMQPushConsumer configured(String group) {
