@@ -77,6 +77,7 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
   private final Map<String, Subscription> topics = new ConcurrentHashMap<>();
   private Acks acks;
   private Function<BrokerApi, Acks> ackFactory;
+  private volatile ListenerTransaction applier;
 
   public HalfmsgMQPushConsumer() {
     super();
@@ -264,8 +265,6 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
       acks.close();
     }
   }
-
-  private volatile ListenerTransaction applier;
 
   /**
    * The halfmsg messages and the others. A halfmsg redelivery (on the retry topic, which RocketMQ
