@@ -1,0 +1,438 @@
+package io.halfmsg.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.rocketmq.client.consumer.MessageSelector;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.protocol.heartbeat.MessageModel;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The drop-in {@code DefaultMQPushConsumer}: listeners written as RocketMQ's examples write them,
+ * against the real broker, an embedded RocketMQ and the consumer's own MariaDB. The listeners write
+ * {@code effect} rows with plain JDBC on the consumer's transactional data source, adding 1 to
+ * {@code n} on a second application, so that an application twice shows as n = 2.
+ */
+class HalfmsgMQPushConsumerTest {
+
+  @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
+  @RegisterExtension static TestDatabase appDb = new TestDatabase();
+  @RegisterExtension static EmbeddedRocketMqExtension mq = EmbeddedRocketMqExtension.shared();
+
+  static TestStack stack;
+  static HikariDataSource dataSource;
+
+  final List<HalfmsgMQPushConsumer> consumers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws SQLException {
+    stack = TestStack.start(brokerDb, mq.instance());
+    dataSource = TestStack.dataSource(appDb);
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE effect (seq BIGINT AUTO_INCREMENT PRIMARY KEY, consumer_group"
+              + " VARCHAR(127) NOT NULL, message_id VARCHAR(64) NOT NULL, n INT NOT NULL,"
+              + " UNIQUE KEY (consumer_group, message_id))");
+    }
+  }
+
+  @AfterEach
+  void shutdownConsumers() {
+    consumers.forEach(HalfmsgMQPushConsumer::shutdown);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+    if (dataSource != null) {
+      dataSource.close();
+    }
+  }
+
+  @Test
+  void theSimpleExampleConsumerAppliesACommittedMessageOnceAndAcksIt() throws Exception {
+    String topic = stack.newTopic("pc_simple");
+    String group = "g_" + topic;
+    List<String> seen = new CopyOnWriteArrayList<>();
+
+    // As in RocketMQ's example simple push consumer; only the class and the halfmsg settings.
+    HalfmsgMQPushConsumer consumer = configured(group);
+    DataSource db = consumer.getTransactionalDataSource();
+    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msg, context) -> {
+              msg.forEach(m -> seen.add(m.getUserProperty("HALFMSG_ID")));
+              msg.forEach(m -> record(db, group, m));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(consumer);
+
+    String id = stack.send(topic, "TagA", "Hello RocketMQ");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(seen).containsExactly(id);
+    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(dedupeRow(group, id)).isTrue();
+  }
+
+  @Test
+  void reconsumeLaterRollsBackAndTheBrokerRedeliversNotRocketMq() throws Exception {
+    String topic = stack.newTopic("pc_later");
+    String group = "g_" + topic;
+    Map<String, List<Integer>> reconsumeTimes = new ConcurrentHashMap<>();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    DataSource db = consumer.getTransactionalDataSource();
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              MessageExt m = msgs.get(0);
+              List<Integer> calls =
+                  reconsumeTimes.computeIfAbsent(
+                      m.getUserProperty("HALFMSG_ID"), k -> new CopyOnWriteArrayList<>());
+              calls.add(m.getReconsumeTimes());
+              record(db, group, m);
+              return calls.size() == 1
+                  ? ConsumeConcurrentlyStatus.RECONSUME_LATER
+                  : ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(consumer);
+
+    String id = stack.send(topic, "TagA", "later");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(effect(group, id)).as("the first call's write rolled back").isEqualTo(1);
+    // RocketMQ's own retry would count a reconsume; the broker's redelivery is a new message.
+    assertThat(reconsumeTimes.get(id)).containsExactly(0, 0);
+    assertThat(stack.attempts(id, group)).isEqualTo(2);
+  }
+
+  @Test
+  void aThrowingListenerRollsBackItsDatabaseWrite() throws Exception {
+    String topic = stack.newTopic("pc_throw");
+    String group = "g_" + topic;
+    AtomicInteger calls = new AtomicInteger();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    DataSource db = consumer.getTransactionalDataSource();
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              msgs.forEach(m -> record(db, group, m));
+              if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("stock service down");
+              }
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(consumer);
+
+    String id = stack.send(topic, "TagA", "throws");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(calls).hasValue(2);
+    assertThat(effect(group, id)).isEqualTo(1);
+  }
+
+  @Test
+  void aRedeliveryOfAnAppliedMessageDoesNotCallTheListenerAgain() throws Exception {
+    String topic = stack.newTopic("pc_dedupe");
+    String group = "g_" + topic;
+    AtomicInteger calls = new AtomicInteger();
+    RecordingAcks lost = new RecordingAcks();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    consumer.acks(broker -> lost);
+    DataSource db = consumer.getTransactionalDataSource();
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              calls.incrementAndGet();
+              msgs.forEach(m -> record(db, group, m));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(consumer);
+
+    String id = stack.send(topic, "TagA", "once");
+
+    // The acks never arrive: the broker keeps sending, the dedupe row answers each copy.
+    waiting().until(() -> lost.acked().size() >= 3);
+    assertThat(stack.attempts(id, group)).isGreaterThanOrEqualTo(3);
+    assertThat(calls).hasValue(1);
+    assertThat(effect(group, id)).isEqualTo(1);
+  }
+
+  @Test
+  void theOrderlyExampleConsumerAppliesOneQueueInOrderAlsoAfterASuspend() throws Exception {
+    String topic = stack.newTopic("pc_orderly", 1);
+    String group = "g_" + topic;
+    Map<String, Long> offsets = new ConcurrentHashMap<>();
+    AtomicInteger suspended = new AtomicInteger();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    DataSource db = consumer.getTransactionalDataSource();
+    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+    consumer.subscribe(topic, "TagA || TagC || TagD");
+    // As in RocketMQ's ordermessage example.
+    consumer.registerMessageListener(
+        new MessageListenerOrderly() {
+          final AtomicLong consumeTimes = new AtomicLong(0);
+
+          @Override
+          public ConsumeOrderlyStatus consumeMessage(
+              List<MessageExt> msgs, ConsumeOrderlyContext context) {
+            context.setAutoCommit(true);
+            consumeTimes.incrementAndGet();
+            for (MessageExt m : msgs) {
+              if (m.getQueueOffset() == 2 && suspended.getAndIncrement() == 0) {
+                context.setSuspendCurrentQueueTimeMillis(100);
+                return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+              }
+              offsets.put(m.getUserProperty("HALFMSG_ID"), m.getQueueOffset());
+              record(db, group, m);
+            }
+            return ConsumeOrderlyStatus.SUCCESS;
+          }
+        });
+    started(consumer);
+
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(stack.send(topic, "TagA", "order " + i));
+    }
+
+    for (String id : ids) {
+      waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    }
+    assertThat(suspended).hasValueGreaterThanOrEqualTo(1);
+    List<String> applied = appliedInOrder(group);
+    assertThat(applied).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(applied.stream().map(offsets::get).toList()).isSorted();
+    for (String id : ids) {
+      assertThat(effect(group, id)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aBatchOfSeveralMessagesIsOneTransactionTheListenerStatusAppliesToAll() throws Exception {
+    String topic = stack.newTopic("pc_batch", 1);
+    String group = "g_" + topic;
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    AtomicInteger failures = new AtomicInteger();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    DataSource db = consumer.getTransactionalDataSource();
+    consumer.setConsumeMessageBatchMaxSize(10);
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              sizes.add(msgs.size());
+              msgs.forEach(m -> record(db, group, m));
+              // The first batch of several fails as a whole: none of its writes may stay.
+              return msgs.size() > 1 && failures.getAndIncrement() == 0
+                  ? ConsumeConcurrentlyStatus.RECONSUME_LATER
+                  : ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(consumer);
+
+    consumer.suspend();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(stack.send(topic, "TagA", "batch " + i));
+    }
+    for (String id : ids) {
+      waiting().until(() -> "FORWARDED".equals(stack.messageState(id)));
+    }
+    consumer.resume();
+
+    for (String id : ids) {
+      waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    }
+    assertThat(sizes.get(0)).as("one call with the backlog").isEqualTo(5);
+    assertThat(failures).hasValueGreaterThanOrEqualTo(1);
+    for (String id : ids) {
+      assertThat(effect(group, id)).as("applied once after the whole batch rolled back").isOne();
+    }
+  }
+
+  @Test
+  void aMessageNotSentThroughHalfmsgReachesTheListenerWithoutDedupe() throws Exception {
+    String topic = stack.newTopic("pc_plain");
+    String group = "g_" + topic;
+    List<String> bodies = new CopyOnWriteArrayList<>();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              msgs.forEach(m -> bodies.add(new String(m.getBody(), StandardCharsets.UTF_8)));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(consumer);
+
+    DefaultMQProducer producer = new DefaultMQProducer("plain_" + group);
+    producer.setNamesrvAddr(stack.namesrvAddr());
+    producer.setInstanceName("plain_" + group);
+    producer.start();
+    try {
+      producer.send(new Message(topic, "TagA", "plain".getBytes(StandardCharsets.UTF_8)));
+    } finally {
+      producer.shutdown();
+    }
+
+    waiting().until(() -> bodies.contains("plain"));
+    assertThat(dedupeRows(group)).isZero();
+  }
+
+  @Test
+  void broadcastingAndSqlSelectorsAreRefusedBeforeAnythingRuns() throws Exception {
+    String topic = stack.newTopic("pc_refused");
+    HalfmsgMQPushConsumer consumer = configured("g_" + topic);
+    assertThatThrownBy(() -> consumer.subscribe(topic, MessageSelector.bySql("a > 1")))
+        .isInstanceOf(UnsupportedOperationException.class);
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently) (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+    consumer.setMessageModel(MessageModel.BROADCASTING);
+    assertThatThrownBy(consumer::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("CLUSTERING");
+    assertThat(stack.deliveryState(stack.send(topic, "TagA", "x"), "g_" + topic))
+        .as("no subscription registered")
+        .isEmpty();
+  }
+
+  private HalfmsgMQPushConsumer configured(String group) {
+    HalfmsgMQPushConsumer consumer = new HalfmsgMQPushConsumer(group);
+    consumer.setNamesrvAddr(stack.namesrvAddr());
+    consumer.setInstanceName(group);
+    consumer.setHalfmsgBrokerUrls(stack.brokerUrl());
+    consumer.setHalfmsgToken(BrokerClient.CONSUMER_TOKEN);
+    consumer.setDataSource(dataSource);
+    consumer.setAutoCreateDedupeTable(true);
+    consumer.setHalfmsgAckTimeout(Duration.ofSeconds(1));
+    consumers.add(consumer);
+    return consumer;
+  }
+
+  private static void started(HalfmsgMQPushConsumer consumer) throws MQClientException {
+    consumer.start();
+  }
+
+  /** The listener's own JDBC code, written for auto-commit: it closes its connection. */
+  private static void record(DataSource db, String group, MessageExt m) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO effect (consumer_group, message_id, n) VALUES (?, ?, 1)"
+                    + " ON DUPLICATE KEY UPDATE n = n + 1")) {
+      ps.setString(1, group);
+      ps.setString(2, m.getUserProperty("HALFMSG_ID"));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int effect(String group, String id) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT n FROM effect WHERE consumer_group = ? AND message_id = ?")) {
+      ps.setString(1, group);
+      ps.setString(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+  }
+
+  private static List<String> appliedInOrder(String group) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT message_id FROM effect WHERE consumer_group = ? ORDER BY seq")) {
+      ps.setString(1, group);
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      return ids;
+    }
+  }
+
+  private static boolean dedupeRow(String group, String id) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT 1 FROM halfmsg_consumed WHERE consumer_group = ? AND message_id = ?")) {
+      ps.setString(1, group);
+      ps.setString(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static int dedupeRows(String group) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM halfmsg_consumed WHERE consumer_group = ?")) {
+      ps.setString(1, group);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50));
+  }
+}
