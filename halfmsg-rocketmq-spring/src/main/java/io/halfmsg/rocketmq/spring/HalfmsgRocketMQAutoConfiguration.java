@@ -1,0 +1,66 @@
+package io.halfmsg.rocketmq.spring;
+
+import io.halfmsg.api.TransactionChecker;
+import io.halfmsg.producer.HalfmsgProducer;
+import io.halfmsg.producer.rocketmq.HalfmsgTransactionMQProducer;
+import io.halfmsg.producer.spring.HalfmsgProducerAutoConfiguration;
+import io.halfmsg.producer.spring.OnBrokerUrls;
+import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.spring.autoconfigure.RocketMQAutoConfiguration;
+import org.apache.rocketmq.spring.core.RocketMQTemplate;
+import org.apache.rocketmq.spring.support.RocketMQMessageConverter;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * Moves a rocketmq-spring application's transactional sends to halfmsg, active when {@code
+ * halfmsg.producer.broker-urls} is set: the {@code rocketMQTemplate} bean becomes a {@link
+ * HalfmsgRocketMQTemplate} wired as rocketmq-spring wires its own (the {@code defaultMQProducer}
+ * and {@code defaultLitePullConsumer} beans, the message converter), and its listener answers the
+ * check-backs producer-sdk's auto-configuration hosts (Spring MVC route or built-in server).
+ *
+ * <p>Runs before rocketmq-spring's auto-configuration, whose template bean then steps aside (it is
+ * conditional on no bean named {@code rocketMQTemplate}), and before producer-sdk's, whose barrier
+ * checker steps aside for this one.
+ */
+@AutoConfiguration(
+    before = {RocketMQAutoConfiguration.class, HalfmsgProducerAutoConfiguration.class})
+@ConditionalOnClass(RocketMQTemplate.class)
+@Conditional(OnBrokerUrls.class)
+public class HalfmsgRocketMQAutoConfiguration {
+
+  /** Check-backs of this producer go to the template's listener, not to a barrier table. */
+  @Bean
+  @ConditionalOnMissingBean(TransactionChecker.class)
+  TransactionChecker halfmsgRocketMQTransactionChecker(
+      @Qualifier(RocketMQAutoConfiguration.ROCKETMQ_TEMPLATE_DEFAULT_GLOBAL_NAME)
+          HalfmsgRocketMQTemplate template) {
+    return template.halfmsgProducer().transactionChecker();
+  }
+
+  @Bean(
+      name = RocketMQAutoConfiguration.ROCKETMQ_TEMPLATE_DEFAULT_GLOBAL_NAME,
+      destroyMethod = "destroy")
+  @ConditionalOnMissingBean(name = RocketMQAutoConfiguration.ROCKETMQ_TEMPLATE_DEFAULT_GLOBAL_NAME)
+  HalfmsgRocketMQTemplate rocketMQTemplate(
+      HalfmsgProducer producer,
+      ObjectProvider<DefaultMQProducer> rocketMqProducer,
+      ObjectProvider<DefaultLitePullConsumer> rocketMqConsumer,
+      RocketMQMessageConverter converter) {
+    // Not a bean of its own: as a DefaultMQProducer it would make rocketmq-spring's
+    // defaultMQProducer, conditional on there being none, step aside.
+    HalfmsgRocketMQTemplate template =
+        new HalfmsgRocketMQTemplate(new HalfmsgTransactionMQProducer(producer, null));
+    // The same beans rocketmq-spring's own template would get: plain sends stay on RocketMQ.
+    rocketMqProducer.ifUnique(template::setProducer);
+    rocketMqConsumer.ifUnique(template::setConsumer);
+    template.setMessageConverter(converter.getMessageConverter());
+    return template;
+  }
+}
