@@ -3,12 +3,14 @@ package io.halfmsg.rocketmq.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerInstances;
 import io.halfmsg.rocketmq.spring.sample.OrderConsumer;
 import io.halfmsg.rocketmq.spring.sample.OrderService;
 import io.halfmsg.rocketmq.spring.sample.OrderTransactionListener;
 import io.halfmsg.rocketmq.spring.sample.SampleApplication;
+import io.halfmsg.rocketmq.spring.sample.StockConsumer;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.sql.Connection;
@@ -33,11 +35,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * rocketmq-spring's sample producer, unchanged, on halfmsg: {@code sendMessageInTransaction} goes
  * through the real broker, the {@code @RocketMQTransactionListener} decides and answers the
  * check-backs (Spring MVC route), and the committed event reaches a plain
- * {@code @RocketMQMessageListener} through RocketMQ.
+ * {@code @RocketMQMessageListener} through RocketMQ, and to an opted-in one through halfmsg's
+ * acked, deduplicated path.
  */
-class TransactionalSendTest {
+class RocketMQSpringSampleTest {
 
   static final String SECRET = "rocketmq-spring-test-secret";
+  static final String STOCK_GROUP = "stock-acked-consumer";
 
   @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
   @RegisterExtension static TestDatabase appDb = new TestDatabase();
@@ -56,6 +60,8 @@ class TransactionalSendTest {
     brokerProps.put("halfmsg.check-back.first-check-after", "500ms");
     brokerProps.put("halfmsg.check-back.poll-interval", "100ms");
     brokerProps.put("halfmsg.check-back.backoff", "300ms");
+    brokerProps.put("halfmsg.delivery.poll-interval", "100ms");
+    brokerProps.put("halfmsg.delivery.max-backoff", "1s");
     broker = BrokerInstances.start(brokerDb, brokerProps);
     admin = BrokerInstances.client(broker, BrokerClient.ADMIN_TOKEN);
     topic = "order_created_" + UUID.randomUUID().toString().substring(0, 8);
@@ -64,6 +70,9 @@ class TransactionalSendTest {
         Statement s = c.createStatement()) {
       s.execute(
           "CREATE TABLE t_order (order_no VARCHAR(64) PRIMARY KEY, tx_id VARCHAR(64) NOT NULL)");
+      // No unique key: a second application of a message would show as a second row.
+      s.execute(
+          "CREATE TABLE t_stock_reservation (order_no VARCHAR(64) NOT NULL, amount INT NOT NULL)");
     }
     app = new SpringApplicationBuilder(SampleApplication.class).run(arguments(Map.of()));
   }
@@ -88,6 +97,12 @@ class TransactionalSendTest {
     p.put("halfmsg.producer.barrier.enabled", "false");
     p.put("sample.topic", topic);
     p.put("sample.plain-group", "order-plain-consumer");
+    p.put("sample.stock-group", STOCK_GROUP);
+    p.put("halfmsg.rocketmq-spring.consumers.acked-groups", STOCK_GROUP);
+    p.put("halfmsg.consumer.broker-urls", "http://127.0.0.1:" + BrokerInstances.port(broker));
+    p.put("halfmsg.consumer.token", BrokerClient.CONSUMER_TOKEN);
+    p.put("halfmsg.consumer.ack-timeout", "1s");
+    p.put("halfmsg.consumer.auto-create-dedupe-table", "true");
     p.putAll(extra);
     return p.entrySet().stream()
         .map(e -> "--" + e.getKey() + "=" + e.getValue())
@@ -128,6 +143,44 @@ class TransactionalSendTest {
         .isEqualTo(id);
     waiting().until(() -> consumer().received(orderNo) == 1);
     assertThat(state(id)).isIn("COMMITTED", "FORWARDED");
+    // The opted-in consumer: applied once in its transaction with the dedupe row, then acked.
+    waiting().until(() -> "ACKED".equals(deliveryState(id, STOCK_GROUP)));
+    assertThat(reservations(orderNo)).isEqualTo(1);
+    assertThat(stock().calls(orderNo)).isEqualTo(1);
+    assertThat(
+            jdbc()
+                .queryForObject(
+                    "SELECT COUNT(*) FROM halfmsg_consumed WHERE consumer_group = ? AND message_id = ?",
+                    Integer.class,
+                    STOCK_GROUP,
+                    id))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void anOptedInConsumerWhoseOnMessageFailsIsRolledBackRedeliveredAndAppliedOnce() {
+    String orderNo = "flaky-" + UUID.randomUUID();
+
+    String id = orders().placeOrder(orderNo, 13, "COMMIT").getMsgId();
+
+    waiting().until(() -> "ACKED".equals(deliveryState(id, STOCK_GROUP)));
+    assertThat(stock().calls(orderNo)).isEqualTo(2);
+    // The first call's insert went with its rolled-back transaction.
+    assertThat(reservations(orderNo)).isEqualTo(1);
+  }
+
+  @Test
+  void aRolledBackMessageNeverReachesTheOptedInConsumer() {
+    String orderNo = "rollback-acked-" + UUID.randomUUID();
+    String marker = "marker-acked-" + UUID.randomUUID();
+
+    String id = orders().placeOrder(orderNo, 1, "ROLLBACK").getMsgId();
+    String markerId = orders().placeOrder(marker, 1, "COMMIT").getMsgId();
+
+    waiting().until(() -> "ROLLED_BACK".equals(state(id)));
+    waiting().until(() -> "ACKED".equals(deliveryState(markerId, STOCK_GROUP)));
+    assertThat(stock().calls(orderNo)).isZero();
+    assertThat(reservations(orderNo)).isZero();
     assertThat(admin.get("/api/v1/messages/" + id).json().path("topic").asText()).isEqualTo(topic);
   }
 
@@ -169,6 +222,25 @@ class TransactionalSendTest {
     waiting().until(() -> "ROLLED_BACK".equals(state(id)));
     assertThat(listener().checks(orderNo)).isGreaterThanOrEqualTo(1);
     assertThat(consumer().received(orderNo)).isZero();
+  }
+
+  private static String deliveryState(String id, String group) {
+    for (JsonNode d : admin.get("/api/v1/messages/" + id).json().path("deliveries")) {
+      if (group.equals(d.path("consumerGroup").asText())) {
+        return d.path("state").asText();
+      }
+    }
+    return null;
+  }
+
+  private static int reservations(String orderNo) {
+    return jdbc()
+        .queryForObject(
+            "SELECT COUNT(*) FROM t_stock_reservation WHERE order_no = ?", Integer.class, orderNo);
+  }
+
+  private static StockConsumer stock() {
+    return app.getBean(StockConsumer.class);
   }
 
   private static String state(String id) {
