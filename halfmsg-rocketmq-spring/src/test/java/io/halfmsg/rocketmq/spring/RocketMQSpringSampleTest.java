@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerInstances;
 import io.halfmsg.rocketmq.spring.sample.OrderConsumer;
+import io.halfmsg.rocketmq.spring.sample.OrderCreated;
 import io.halfmsg.rocketmq.spring.sample.OrderService;
 import io.halfmsg.rocketmq.spring.sample.OrderTransactionListener;
 import io.halfmsg.rocketmq.spring.sample.SampleApplication;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.client.producer.TransactionSendResult;
 import org.apache.rocketmq.spring.core.RocketMQTemplate;
 import org.awaitility.core.ConditionFactory;
@@ -125,6 +128,21 @@ class RocketMQSpringSampleTest {
     assertThat(template).isInstanceOf(HalfmsgRocketMQTemplate.class);
     assertThat(template.getProducer().getClass().getName())
         .isEqualTo("org.apache.rocketmq.client.producer.TransactionMQProducer");
+  }
+
+  @Test
+  void plainSendsOfTheTemplateStillGoStraightToRocketMq() {
+    RocketMQTemplate template = app.getBean("rocketMQTemplate", RocketMQTemplate.class);
+    String synced = "plain-" + UUID.randomUUID();
+    String converted = "converted-" + UUID.randomUUID();
+
+    SendResult result = template.syncSend(topic + ":created", new OrderCreated(synced, 2));
+    template.convertAndSend(topic, new OrderCreated(converted, 2));
+
+    assertThat(result.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+    waiting().until(() -> consumer().received(synced) == 1 && consumer().received(converted) == 1);
+    // Not a halfmsg message: the broker never saw it.
+    assertThat(admin.get("/api/v1/messages/" + result.getMsgId()).status()).isEqualTo(404);
   }
 
   @Test
