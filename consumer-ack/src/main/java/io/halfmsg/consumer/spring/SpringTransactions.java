@@ -13,12 +13,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Spring bound to the transaction, so {@code JdbcTemplate} or MyBatis work in the listener joins
  * it.
  */
-final class SpringTransactions implements LocalTransactions {
+public final class SpringTransactions implements LocalTransactions {
 
   private final TransactionTemplate template;
   private final DataSource dataSource;
 
-  SpringTransactions(PlatformTransactionManager transactionManager, DataSource dataSource) {
+  public SpringTransactions(PlatformTransactionManager transactionManager, DataSource dataSource) {
     if (transactionManager instanceof DataSourceTransactionManager dstm
         && dstm.getDataSource() != dataSource) {
       throw new IllegalStateException(

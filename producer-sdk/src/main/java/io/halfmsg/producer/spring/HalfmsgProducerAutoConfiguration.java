@@ -102,6 +102,13 @@ public class HalfmsgProducerAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(JdbcTemplate.class)
   @ConditionalOnSingleCandidate(DataSource.class)
+  // Off for applications whose check-backs are answered otherwise (a RocketMQ listener) and
+  // which therefore need no barrier table.
+  @ConditionalOnProperty(
+      prefix = "halfmsg.producer.barrier",
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
   static class Barrier {
 
     @Bean

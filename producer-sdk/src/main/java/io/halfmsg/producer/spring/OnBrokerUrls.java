@@ -13,7 +13,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * broker-urls=a,b} or as a YAML list ({@code broker-urls[0]=a}), which
  * {@code @ConditionalOnProperty} would not see.
  */
-final class OnBrokerUrls extends SpringBootCondition {
+public final class OnBrokerUrls extends SpringBootCondition {
 
   @Override
   public ConditionOutcome getMatchOutcome(

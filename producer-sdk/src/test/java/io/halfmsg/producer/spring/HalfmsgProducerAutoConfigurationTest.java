@@ -7,6 +7,7 @@ import io.halfmsg.api.TransactionState;
 import io.halfmsg.producer.CheckBackServer;
 import io.halfmsg.producer.HalfmsgProducer;
 import io.halfmsg.producer.barrier.BarrierPurger;
+import io.halfmsg.producer.barrier.BarrierTable;
 import io.halfmsg.producer.barrier.BarrierTransactionChecker;
 import io.halfmsg.testsupport.db.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,22 @@ class HalfmsgProducerAutoConfigurationTest {
                     .getFailure()
                     .hasStackTraceContaining("The barrier table not_created is not usable")
                     .hasStackTraceContaining("halfmsg_barrier-mysql.sql"));
+  }
+
+  @Test
+  void theBarrierCanBeSwitchedOffForAnApplicationThatAnswersCheckBacksItself() {
+    withDatabase()
+        // No table: with the barrier on, the start would fail as above.
+        .withPropertyValues(
+            "halfmsg.producer.barrier.table=not_created", "halfmsg.producer.barrier.enabled=false")
+        .withBean(TransactionChecker.class, () -> id -> TransactionState.COMMIT)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(BarrierTable.class);
+              assertThat(context).doesNotHaveBean(HalfmsgTemplate.class);
+              assertThat(context).hasSingleBean(CheckBackServer.class);
+            });
   }
 
   @Test

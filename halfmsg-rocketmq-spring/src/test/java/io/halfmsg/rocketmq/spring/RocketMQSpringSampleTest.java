@@ -1,0 +1,288 @@
+package io.halfmsg.rocketmq.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerInstances;
+import io.halfmsg.rocketmq.spring.sample.OrderConsumer;
+import io.halfmsg.rocketmq.spring.sample.OrderCreated;
+import io.halfmsg.rocketmq.spring.sample.OrderService;
+import io.halfmsg.rocketmq.spring.sample.OrderTransactionListener;
+import io.halfmsg.rocketmq.spring.sample.SampleApplication;
+import io.halfmsg.rocketmq.spring.sample.StockConsumer;
+import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.client.producer.TransactionSendResult;
+import org.apache.rocketmq.spring.core.RocketMQTemplate;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * rocketmq-spring's sample producer, unchanged, on halfmsg: {@code sendMessageInTransaction} goes
+ * through the real broker, the {@code @RocketMQTransactionListener} decides and answers the
+ * check-backs (Spring MVC route), and the committed event reaches a plain
+ * {@code @RocketMQMessageListener} through RocketMQ, and to an opted-in one through halfmsg's
+ * acked, deduplicated path.
+ */
+class RocketMQSpringSampleTest {
+
+  static final String SECRET = "rocketmq-spring-test-secret";
+  static final String STOCK_GROUP = "stock-acked-consumer";
+
+  @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
+  @RegisterExtension static TestDatabase appDb = new TestDatabase();
+  @RegisterExtension static EmbeddedRocketMqExtension mq = EmbeddedRocketMqExtension.shared();
+
+  static ConfigurableApplicationContext broker;
+  static ConfigurableApplicationContext app;
+  static BrokerClient admin;
+  static String topic;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Map<String, Object> brokerProps = new LinkedHashMap<>();
+    brokerProps.put("halfmsg.rocketmq.namesrv-addr", mq.instance().namesrvAddr());
+    brokerProps.put("halfmsg.check-back.default-secret", SECRET);
+    brokerProps.put("halfmsg.check-back.first-check-after", "500ms");
+    brokerProps.put("halfmsg.check-back.poll-interval", "100ms");
+    brokerProps.put("halfmsg.check-back.backoff", "300ms");
+    brokerProps.put("halfmsg.delivery.poll-interval", "100ms");
+    brokerProps.put("halfmsg.delivery.max-backoff", "1s");
+    broker = BrokerInstances.start(brokerDb, brokerProps);
+    admin = BrokerInstances.client(broker, BrokerClient.ADMIN_TOKEN);
+    topic = "order_created_" + UUID.randomUUID().toString().substring(0, 8);
+    mq.instance().createTopic(topic);
+    try (Connection c = appDb.connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE t_order (order_no VARCHAR(64) PRIMARY KEY, tx_id VARCHAR(64) NOT NULL)");
+      // No unique key: a second application of a message would show as a second row.
+      s.execute(
+          "CREATE TABLE t_stock_reservation (order_no VARCHAR(64) NOT NULL, amount INT NOT NULL)");
+    }
+    app = new SpringApplicationBuilder(SampleApplication.class).run(arguments(Map.of()));
+  }
+
+  /** The sample's configuration: rocketmq-spring's as before, plus halfmsg's producer. */
+  static String[] arguments(Map<String, String> extra) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("spring.config.name", "rocketmq-spring-sample");
+    p.put("server.port", "0");
+    p.put("spring.datasource.url", appDb.jdbcUrl());
+    p.put("spring.datasource.username", appDb.user());
+    p.put("spring.datasource.password", appDb.password());
+    p.put("rocketmq.name-server", mq.instance().namesrvAddr());
+    p.put("rocketmq.producer.group", "order-producer");
+    p.put("halfmsg.producer.broker-urls", "http://127.0.0.1:" + BrokerInstances.port(broker));
+    p.put("halfmsg.producer.token", BrokerClient.PRODUCER_TOKEN);
+    p.put("halfmsg.producer.producer-group", "order-producer");
+    p.put("halfmsg.producer.check-back.secret", SECRET);
+    p.put("halfmsg.producer.check-back.host", "127.0.0.1");
+    p.put("halfmsg.producer.decision-mode", "SYNC");
+    // Check-backs are the listener's: no barrier table.
+    p.put("halfmsg.producer.barrier.enabled", "false");
+    p.put("sample.topic", topic);
+    p.put("sample.plain-group", "order-plain-consumer");
+    p.put("sample.stock-group", STOCK_GROUP);
+    p.put("halfmsg.rocketmq-spring.consumers.acked-groups", STOCK_GROUP);
+    p.put("halfmsg.consumer.broker-urls", "http://127.0.0.1:" + BrokerInstances.port(broker));
+    p.put("halfmsg.consumer.token", BrokerClient.CONSUMER_TOKEN);
+    p.put("halfmsg.consumer.ack-timeout", "1s");
+    p.put("halfmsg.consumer.auto-create-dedupe-table", "true");
+    p.putAll(extra);
+    return p.entrySet().stream()
+        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+        .toArray(String[]::new);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (app != null) {
+      app.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void theTemplateIsHalfmsgsWithRocketMqsOwnProducerForPlainSends() {
+    RocketMQTemplate template = app.getBean("rocketMQTemplate", RocketMQTemplate.class);
+    assertThat(template).isInstanceOf(HalfmsgRocketMQTemplate.class);
+    assertThat(template.getProducer().getClass().getName())
+        .isEqualTo("org.apache.rocketmq.client.producer.TransactionMQProducer");
+  }
+
+  @Test
+  void plainSendsOfTheTemplateStillGoStraightToRocketMq() {
+    RocketMQTemplate template = app.getBean("rocketMQTemplate", RocketMQTemplate.class);
+    String synced = "plain-" + UUID.randomUUID();
+    String converted = "converted-" + UUID.randomUUID();
+
+    SendResult result = template.syncSend(topic + ":created", new OrderCreated(synced, 2));
+    template.convertAndSend(topic, new OrderCreated(converted, 2));
+
+    assertThat(result.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+    waiting().until(() -> consumer().received(synced) == 1 && consumer().received(converted) == 1);
+    // Not a halfmsg message: the broker never saw it.
+    assertThat(admin.get("/api/v1/messages/" + result.getMsgId()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aCommittedLocalTransactionIsDeliveredOnceThroughHalfmsg() {
+    String orderNo = "commit-" + UUID.randomUUID();
+
+    TransactionSendResult result = orders().placeOrder(orderNo, 3, "COMMIT");
+
+    assertThat(result.getLocalTransactionState()).isEqualTo(LocalTransactionState.COMMIT_MESSAGE);
+    String id = result.getMsgId();
+    // The listener saw the halfmsg message id as its transaction id, as RocketMQ gives its own.
+    assertThat(
+            jdbc()
+                .queryForObject(
+                    "SELECT tx_id FROM t_order WHERE order_no = ?", String.class, orderNo))
+        .isEqualTo(id);
+    waiting().until(() -> consumer().received(orderNo) == 1);
+    assertThat(state(id)).isIn("COMMITTED", "FORWARDED");
+    // The opted-in consumer: applied once in its transaction with the dedupe row, then acked.
+    waiting().until(() -> "ACKED".equals(deliveryState(id, STOCK_GROUP)));
+    assertThat(reservations(orderNo)).isEqualTo(1);
+    assertThat(stock().calls(orderNo)).isEqualTo(1);
+    assertThat(
+            jdbc()
+                .queryForObject(
+                    "SELECT COUNT(*) FROM halfmsg_consumed WHERE consumer_group = ? AND message_id = ?",
+                    Integer.class,
+                    STOCK_GROUP,
+                    id))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void anOptedInConsumerWhoseOnMessageFailsIsRolledBackRedeliveredAndAppliedOnce() {
+    String orderNo = "flaky-" + UUID.randomUUID();
+
+    String id = orders().placeOrder(orderNo, 13, "COMMIT").getMsgId();
+
+    waiting().until(() -> "ACKED".equals(deliveryState(id, STOCK_GROUP)));
+    assertThat(stock().calls(orderNo)).isEqualTo(2);
+    // The first call's insert went with its rolled-back transaction.
+    assertThat(reservations(orderNo)).isEqualTo(1);
+  }
+
+  @Test
+  void aRolledBackMessageNeverReachesTheOptedInConsumer() {
+    String orderNo = "rollback-acked-" + UUID.randomUUID();
+    String marker = "marker-acked-" + UUID.randomUUID();
+
+    String id = orders().placeOrder(orderNo, 1, "ROLLBACK").getMsgId();
+    String markerId = orders().placeOrder(marker, 1, "COMMIT").getMsgId();
+
+    waiting().until(() -> "ROLLED_BACK".equals(state(id)));
+    waiting().until(() -> "ACKED".equals(deliveryState(markerId, STOCK_GROUP)));
+    assertThat(stock().calls(orderNo)).isZero();
+    assertThat(reservations(orderNo)).isZero();
+    assertThat(admin.get("/api/v1/messages/" + id).json().path("topic").asText()).isEqualTo(topic);
+  }
+
+  @Test
+  void aRolledBackLocalTransactionIsNeverDelivered() {
+    String orderNo = "rollback-" + UUID.randomUUID();
+    String marker = "marker-" + UUID.randomUUID();
+
+    String id = orders().placeOrder(orderNo, 1, "ROLLBACK").getMsgId();
+    orders().placeOrder(marker, 1, "COMMIT");
+
+    waiting().until(() -> "ROLLED_BACK".equals(state(id)));
+    // A message committed after it has arrived: the rolled-back one would have been before it.
+    waiting().until(() -> consumer().received(marker) == 1);
+    assertThat(consumer().received(orderNo)).isZero();
+  }
+
+  @Test
+  void anUnknownOutcomeIsResolvedByTheListenersCheckLocalTransaction() {
+    String orderNo = "unknown-" + UUID.randomUUID();
+
+    TransactionSendResult result = orders().placeOrder(orderNo, 5, "UNKNOWN");
+
+    assertThat(result.getLocalTransactionState()).isEqualTo(LocalTransactionState.UNKNOW);
+    waiting().until(() -> consumer().received(orderNo) == 1);
+    assertThat(listener().checks(orderNo)).isGreaterThanOrEqualTo(1);
+    assertThat(
+            admin.get("/api/v1/messages/" + result.getMsgId()).json().path("resolvedBy").asText())
+        .isEqualTo("CHECK_BACK");
+  }
+
+  @Test
+  void anUnknownOutcomeWithoutTheOrderIsRolledBackByTheCheck() {
+    String orderNo = "lost-" + UUID.randomUUID();
+    // An UNKNOWN whose insert is gone, as if the local transaction had rolled back after all.
+    String id = orders().placeOrder(orderNo, 5, "UNKNOWN").getMsgId();
+    jdbc().update("DELETE FROM t_order WHERE order_no = ?", orderNo);
+
+    waiting().until(() -> "ROLLED_BACK".equals(state(id)));
+    assertThat(listener().checks(orderNo)).isGreaterThanOrEqualTo(1);
+    assertThat(consumer().received(orderNo)).isZero();
+  }
+
+  private static String deliveryState(String id, String group) {
+    for (JsonNode d : admin.get("/api/v1/messages/" + id).json().path("deliveries")) {
+      if (group.equals(d.path("consumerGroup").asText())) {
+        return d.path("state").asText();
+      }
+    }
+    return null;
+  }
+
+  private static int reservations(String orderNo) {
+    return jdbc()
+        .queryForObject(
+            "SELECT COUNT(*) FROM t_stock_reservation WHERE order_no = ?", Integer.class, orderNo);
+  }
+
+  private static StockConsumer stock() {
+    return app.getBean(StockConsumer.class);
+  }
+
+  private static String state(String id) {
+    BrokerClient.Response r = admin.get("/api/v1/messages/" + id);
+    return r.status() == 200 ? r.json().path("state").asText() : null;
+  }
+
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100));
+  }
+
+  private static OrderService orders() {
+    return app.getBean(OrderService.class);
+  }
+
+  private static OrderConsumer consumer() {
+    return app.getBean(OrderConsumer.class);
+  }
+
+  private static OrderTransactionListener listener() {
+    return app.getBean(OrderTransactionListener.class);
+  }
+
+  private static JdbcTemplate jdbc() {
+    return app.getBean(JdbcTemplate.class);
+  }
+}
