@@ -372,6 +372,19 @@ public class HalfmsgTransactionMQProducer extends TransactionOnlyProducer {
     sendMsgTimeoutSet = true;
   }
 
+  /**
+   * The group is the {@link HalfmsgProducer}'s: prepares, check-backs and the broker's records use
+   * it, so another one set here would only make {@link #getProducerGroup()} lie.
+   */
+  @Override
+  public void setProducerGroup(String producerGroup) {
+    if (producer == null || producer.producerGroup().equals(producerGroup)) {
+      super.setProducerGroup(producerGroup);
+    } else {
+      ignored("setProducerGroup", "HalfmsgProducer.Builder#producerGroup");
+    }
+  }
+
   /** The number of times halfmsg retries is {@link HalfmsgProducer.Builder}'s to set. */
   @Override
   public void setRetryTimesWhenSendFailed(int retryTimesWhenSendFailed) {

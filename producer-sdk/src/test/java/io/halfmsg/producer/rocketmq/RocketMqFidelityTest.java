@@ -383,7 +383,12 @@ class RocketMqFidelityTest {
       producer.setRetryTimesWhenSendFailed(5);
       producer.setRetryTimesWhenSendFailed(6);
       producer.setNamespace("tenant-a");
+      String group = producer.getProducerGroup();
+      producer.setProducerGroup(group);
+      producer.setProducerGroup("another-group");
 
+      assertThat(producer.getProducerGroup()).isEqualTo(group);
+      assertThat(logs.mentioning("setProducerGroup has no effect")).hasSize(1);
       assertThat(logs.mentioning("setRetryTimesWhenSendFailed has no effect"))
           .singleElement()
           .satisfies(e -> assertThat(e.getLevel().toString()).isEqualTo("WARN"));
