@@ -16,6 +16,8 @@ import java.util.Map;
  * @param bodyEncoding {@code utf8} (the default) or {@code base64}
  * @param properties optional user properties, copied onto the RocketMQ message
  * @param checkAfterMs optional delay before the first check-back, overriding the broker default
+ * @param shardingKey optional key (at most 128 characters, see {@link WireRules#isShardingKey}):
+ *     the committed messages of one topic and key reach every consumer group in prepare order
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PrepareMessageRequest(
@@ -27,7 +29,8 @@ public record PrepareMessageRequest(
     String body,
     String bodyEncoding,
     Map<String, String> properties,
-    Long checkAfterMs) {
+    Long checkAfterMs,
+    String shardingKey) {
 
   /** Body encoding for text payloads (the default). */
   public static final String UTF8 = "utf8";

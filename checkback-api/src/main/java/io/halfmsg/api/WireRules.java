@@ -158,6 +158,20 @@ public final class WireRules {
     return s.indexOf(NAME_VALUE_SEPARATOR) >= 0 || s.indexOf(PROPERTY_SEPARATOR) >= 0;
   }
 
+  /** The longest sharding key, in chars. */
+  public static final int MAX_SHARDING_KEY_LENGTH = 128;
+
+  /**
+   * Whether {@code s} is a sharding key: 1 to {@link #MAX_SHARDING_KEY_LENGTH} chars, not blank,
+   * without control characters (it is shown in logs, the console and the admin API).
+   */
+  public static boolean isShardingKey(String s) {
+    return s != null
+        && !s.isBlank()
+        && s.length() <= MAX_SHARDING_KEY_LENGTH
+        && s.chars().noneMatch(Character::isISOControl);
+  }
+
   public static boolean isMessageId(String s) {
     return s != null && MESSAGE_ID.matcher(s).matches();
   }

@@ -34,6 +34,7 @@ public final class Message {
   private final byte[] body;
   private final Map<String, String> properties;
   private final Duration checkAfter;
+  private final String shardingKey;
 
   private Message(Builder b) {
     this.messageId = b.messageId;
@@ -46,6 +47,7 @@ public final class Message {
     }
     this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
     this.checkAfter = b.checkAfter;
+    this.shardingKey = b.shardingKey;
   }
 
   /** Starts a message to {@code topic}. */
@@ -97,6 +99,14 @@ public final class Message {
     return checkAfter;
   }
 
+  /**
+   * The key whose messages of this topic every consumer group applies in prepare order, or {@code
+   * null} for none.
+   */
+  public String shardingKey() {
+    return shardingKey;
+  }
+
   /** A builder that starts from this message. */
   public Builder toBuilder() {
     Builder b = new Builder(topic);
@@ -106,6 +116,7 @@ public final class Message {
     b.body = body;
     b.properties.putAll(properties);
     b.checkAfter = checkAfter;
+    b.shardingKey = shardingKey;
     return b;
   }
 
@@ -142,7 +153,8 @@ public final class Message {
         && Objects.equals(keys, m.keys)
         && Arrays.equals(body, m.body)
         && properties.equals(m.properties)
-        && Objects.equals(checkAfter, m.checkAfter);
+        && Objects.equals(checkAfter, m.checkAfter)
+        && Objects.equals(shardingKey, m.shardingKey);
   }
 
   @Override
@@ -159,6 +171,7 @@ public final class Message {
     private byte[] body;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private Duration checkAfter;
+    private String shardingKey;
 
     private Builder(String topic) {
       this.topic = Objects.requireNonNull(topic, "topic");
@@ -218,6 +231,24 @@ public final class Message {
 
     public Builder properties(Map<String, String> properties) {
       properties.forEach(this::property);
+      return this;
+    }
+
+    /**
+     * Orders this message with the others of its topic and key: every consumer group applies them
+     * in the order they were prepared, each once; an earlier one not yet resolved, or waiting for
+     * an operator, holds the later ones back. Messages of different keys never wait for each other.
+     * Prepares of one key sent at the same time from different threads have no defined order. At
+     * most 128 characters, not blank, without control characters; {@code null} for none.
+     *
+     * @throws IllegalArgumentException if the key breaks these rules
+     */
+    public Builder shardingKey(String shardingKey) {
+      if (shardingKey != null && !WireRules.isShardingKey(shardingKey)) {
+        throw new IllegalArgumentException(
+            "shardingKey must be 1 to 128 characters, not blank, without control characters");
+      }
+      this.shardingKey = shardingKey;
       return this;
     }
 

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -114,6 +115,8 @@ class CheckBackOutcomes {
     }
     if (state == MessageState.COMMITTED) {
       handoff.committed(m.messageId(), now);
+    } else {
+      handoff.rolledBack(List.of(m.messageId()), now);
     }
     return true;
   }

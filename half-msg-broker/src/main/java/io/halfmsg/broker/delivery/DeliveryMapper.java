@@ -25,6 +25,9 @@ interface DeliveryMapper {
 
   int markDead(@Param("id") long id, @Param("version") int version);
 
+  int holdDelivery(
+      @Param("id") long id, @Param("version") int version, @Param("until") Instant until);
+
   List<DeliveryView> findByMessageId(@Param("messageId") String messageId);
 
   DeliveryState findState(

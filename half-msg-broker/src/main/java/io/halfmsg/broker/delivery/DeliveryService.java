@@ -25,6 +25,7 @@ public class DeliveryService {
   private final MessageHistory history;
   private final DeliveryFailures failures;
   private final ForwardConfirmations confirmations;
+  private final KeyHandover keyHandover;
   private final AckLatency ackLatency;
   private final TransactionTemplate transaction;
   private final Clock clock;
@@ -36,6 +37,7 @@ public class DeliveryService {
       MessageHistory history,
       DeliveryFailures failures,
       ForwardConfirmations confirmations,
+      KeyHandover keyHandover,
       AckLatency ackLatency,
       TransactionTemplate transaction,
       Clock clock,
@@ -45,6 +47,7 @@ public class DeliveryService {
     this.history = history;
     this.failures = failures;
     this.confirmations = confirmations;
+    this.keyHandover = keyHandover;
     this.ackLatency = ackLatency;
     this.transaction = transaction;
     this.clock = clock;
@@ -60,7 +63,10 @@ public class DeliveryService {
     int n = sql.ack(acks, now);
     acked.increment(n);
     if (n > 0) {
-      confirmations.confirmAcked(acks.stream().map(AckRequest::messageId).toList(), now);
+      List<String> messageIds = acks.stream().map(AckRequest::messageId).toList();
+      confirmations.confirmAcked(messageIds, now);
+      // After the write: of two groups acking at once, the later look sees both acks.
+      keyHandover.settleSoon(messageIds);
       ackLatency.acked(acks, now);
     }
     return n;

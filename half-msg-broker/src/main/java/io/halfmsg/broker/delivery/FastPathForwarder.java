@@ -11,11 +11,13 @@ import io.halfmsg.broker.rocketmq.RocketMqSender;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,9 +40,13 @@ class FastPathForwarder implements DisposableBean {
   private final Batcher<Pending> queue;
   private final Batcher<Long> retrySoon;
   private final DeliveryMeters meters;
+  private final KeyQueue keys;
+  private final ApplicationEventPublisher events;
 
   FastPathForwarder(
       MessageStore messages,
+      KeyQueue keys,
+      ApplicationEventPublisher events,
       RocketMqSender sender,
       ForwardConfirmations confirmations,
       Pauses pauses,
@@ -49,6 +55,8 @@ class FastPathForwarder implements DisposableBean {
       DeliveryProperties delivery,
       DeliveryMeters meters) {
     this.messages = messages;
+    this.keys = keys;
+    this.events = events;
     this.sender = sender;
     this.confirmations = confirmations;
     this.pauses = pauses;
@@ -90,15 +98,28 @@ class FastPathForwarder implements DisposableBean {
   private void forward(List<Pending> batch) {
     long now = System.nanoTime();
     List<String> toRead = new ArrayList<>();
+    List<StoredMessage> toSend = new ArrayList<>();
     for (Pending p : batch) {
       if (p.read() != null && now - p.queuedAt() < freshNanos) {
-        send(p.read());
+        toSend.add(p.read());
       } else {
         toRead.add(p.messageId());
       }
     }
     for (StoredMessage m : messages.findAll(toRead)) {
       if (m.state() == MessageState.COMMITTED) {
+        toSend.add(m);
+      }
+    }
+    // Read after the commit that made them COMMITTED: a head released before it shows here.
+    Set<String> held =
+        keys.heldBack(
+            toSend.stream()
+                .filter(m -> m.shardingKey() != null)
+                .map(StoredMessage::messageId)
+                .toList());
+    for (StoredMessage m : toSend) {
+      if (!held.contains(m.messageId())) {
         send(m);
       }
     }
@@ -117,6 +138,9 @@ class FastPathForwarder implements DisposableBean {
             try (LogContext ignored = logContext(m)) {
               meters.sent(m.resolvedAt());
               confirmations.confirm(m.id());
+              if (m.shardingKey() != null) {
+                events.publishEvent(new KeyHolderForwarded(m.messageId()));
+              }
               log.debug("Forwarded {} (fast path)", m.messageId());
             }
           }

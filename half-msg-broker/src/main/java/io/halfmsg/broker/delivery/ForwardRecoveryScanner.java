@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -31,9 +32,13 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
   private final NextLook nextLook;
   private final Clock clock;
   private final DeliveryMeters meters;
+  private final KeyQueue keys;
+  private final ApplicationEventPublisher events;
 
   ForwardRecoveryScanner(
       MessageStore messages,
+      KeyQueue keys,
+      ApplicationEventPublisher events,
       RocketMqSender sender,
       ForwardConfirmations confirmations,
       NextLook nextLook,
@@ -52,6 +57,8 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
         transaction,
         clock);
     this.messages = messages;
+    this.keys = keys;
+    this.events = events;
     this.sender = sender;
     this.confirmations = confirmations;
     this.nextLook = nextLook;
@@ -91,10 +98,20 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
       // Forwarded (by the fast path's late confirmation) between the claim and this read.
       return;
     }
+    if (m.shardingKey() != null && !keys.heldBack(List.of(m.messageId())).isEmpty()) {
+      // Brought forward by the sweep, and its key's head is still there: it waits again.
+      if (messages.retryForwardAt(m.id(), m.version(), KeyQueue.HELD)) {
+        keys.holdDeliveries(m.messageId());
+      }
+      return;
+    }
     try {
       sender.send(m);
       meters.sent(m.resolvedAt());
       confirmations.confirmNow(m.id());
+      if (m.shardingKey() != null) {
+        events.publishEvent(new KeyHolderForwarded(m.messageId()));
+      }
       log.debug("Forwarded {} (recovery)", m.messageId());
     } catch (Exception e) {
       meters.sendFailed(DeliveryMeters.Path.RECOVERY);

@@ -41,9 +41,11 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   private final Clock clock;
   private final Counter redelivered;
   private final Counter dead;
+  private final KeyQueue keys;
 
   RedeliveryScanner(
       DeliveryMapper mapper,
+      KeyQueue keys,
       MessageHistory history,
       DeliveryFailures failures,
       MessageStore messages,
@@ -63,6 +65,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
         transaction,
         clock);
     this.mapper = mapper;
+    this.keys = keys;
     this.history = history;
     this.failures = failures;
     this.messages = messages;
@@ -135,6 +138,13 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
             d.consumerGroup(),
             d.attempts());
       }
+      return;
+    }
+    if (message.isPresent()
+        && message.get().shardingKey() != null
+        && !keys.heldBack(List.of(d.messageId())).isEmpty()) {
+      // Not this message's turn: an earlier one of its key is not done. It waits, uncounted.
+      mapper.holdDelivery(d.id(), d.version(), KeyQueue.HELD);
       return;
     }
     String error = null;

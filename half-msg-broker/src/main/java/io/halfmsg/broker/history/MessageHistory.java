@@ -33,6 +33,9 @@ public class MessageHistory {
   /** An operator sent a parked message back to check-back. */
   public static final String REARMED = "REARMED";
 
+  /** An operator let the later messages of the message's sharding key go ahead of it. */
+  public static final String KEY_RELEASED = "KEY_RELEASED";
+
   /** Events kept in view per message: the latest ones, so a long story stays readable. */
   static final int SHOWN = 100;
 

@@ -3,6 +3,7 @@ package io.halfmsg.broker.message;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.batch.Batcher;
 import io.halfmsg.broker.delivery.CommitHandoff;
+import io.halfmsg.broker.delivery.KeyQueue;
 import io.halfmsg.broker.jdbc.LockConflictRetry;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
@@ -77,6 +78,7 @@ class GroupCommit implements DisposableBean {
       String messageId, MessageState target, Instant now, CompletableFuture<ResolveOutcome> done) {}
 
   private final MessageStore store;
+  private final KeyQueue keys;
   private final CommitHandoff handoff;
   private final NextLook nextLook;
   private final TransactionTemplate transaction;
@@ -87,6 +89,7 @@ class GroupCommit implements DisposableBean {
 
   GroupCommit(
       MessageStore store,
+      KeyQueue keys,
       CommitHandoff handoff,
       NextLook nextLook,
       TransactionTemplate transaction,
@@ -94,6 +97,7 @@ class GroupCommit implements DisposableBean {
       MessageProperties properties,
       MeterRegistry meters) {
     this.store = store;
+    this.keys = keys;
     this.handoff = handoff;
     this.nextLook = nextLook;
     this.transaction = transaction;
@@ -173,6 +177,7 @@ class GroupCommit implements DisposableBean {
       insertAbsent(chunk, existing);
     }
     Map<Prepare, PrepareOutcome> outcomes = new IdentityHashMap<>();
+    List<String> keyed = new ArrayList<>();
     for (Prepare p : batch) {
       StoredMessage there = existing.get(p.message().messageId());
       Prepare first = firsts.get(p.message().messageId());
@@ -180,6 +185,9 @@ class GroupCommit implements DisposableBean {
         outcomes.put(p, new PrepareOutcome(false, there.state(), p.message().sameContentAs(there)));
       } else if (p == first) {
         outcomes.put(p, PrepareOutcome.CREATED);
+        if (p.message().shardingKey() != null) {
+          keyed.add(p.message().messageId());
+        }
       } else {
         outcomes.put(
             p,
@@ -187,6 +195,7 @@ class GroupCommit implements DisposableBean {
                 false, MessageState.PREPARED, p.message().sameContentAs(first.message())));
       }
     }
+    keys.enqueue(keyed);
     return outcomes;
   }
 
@@ -279,12 +288,19 @@ class GroupCommit implements DisposableBean {
             MessageState.COMMITTED,
             now,
             nextLook.after(MessageState.COMMITTED, now));
+    List<StoredMessage> nowRolledBack = rolledBack.stream().map(rows::get).toList();
     store.decideByProducer(
-        rolledBack.stream().map(rows::get).toList(),
+        nowRolledBack,
         MessageState.ROLLED_BACK,
         now,
         nextLook.after(MessageState.ROLLED_BACK, now));
     handoff.committedAsRead(nowCommitted, now);
+    handoff.rolledBack(
+        nowRolledBack.stream()
+            .filter(m -> m.shardingKey() != null)
+            .map(StoredMessage::messageId)
+            .toList(),
+        now);
     return outcomes;
   }
 

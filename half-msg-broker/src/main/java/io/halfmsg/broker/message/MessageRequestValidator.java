@@ -93,6 +93,13 @@ class MessageRequestValidator {
           "checkAfterMs",
           "must be between 0 and 86400000 (one day)");
     }
+    if (request.shardingKey() != null) {
+      v.check(
+          WireRules.isShardingKey(request.shardingKey()),
+          "shardingKey",
+          "must be 1 to 128 characters, not blank, without control characters");
+      v.unicodeText(request.shardingKey(), "shardingKey");
+    }
     v.throwIfAny();
     if (body.length > maxBodyBytes) {
       throw new ApiException(
@@ -114,7 +121,8 @@ class MessageRequestValidator {
         body,
         encoding,
         Map.copyOf(properties),
-        checkAfterMs == null ? null : Duration.ofMillis(checkAfterMs));
+        checkAfterMs == null ? null : Duration.ofMillis(checkAfterMs),
+        request.shardingKey());
   }
 
   /**

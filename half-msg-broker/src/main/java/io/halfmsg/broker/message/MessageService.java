@@ -5,6 +5,7 @@ import io.halfmsg.api.MessageStateResponse;
 import io.halfmsg.broker.checkback.CheckBackProperties;
 import io.halfmsg.broker.delivery.CommitHandoff;
 import io.halfmsg.broker.delivery.DeliveryService;
+import io.halfmsg.broker.delivery.KeyQueue;
 import io.halfmsg.broker.history.MessageHistory;
 import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.web.ApiException;
@@ -32,6 +33,7 @@ public class MessageService {
   private final NextLook nextLook;
   private final MessageHistory history;
   private final DeliveryService deliveries;
+  private final KeyQueue keys;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Duration defaultFirstCheck;
@@ -43,6 +45,7 @@ public class MessageService {
       NextLook nextLook,
       MessageHistory history,
       DeliveryService deliveries,
+      KeyQueue keys,
       TransactionTemplate transaction,
       Clock clock,
       CheckBackProperties checkBack) {
@@ -52,6 +55,7 @@ public class MessageService {
     this.nextLook = nextLook;
     this.history = history;
     this.deliveries = deliveries;
+    this.keys = keys;
     this.transaction = transaction;
     this.clock = clock;
     this.defaultFirstCheck = checkBack.firstCheckAfter();
@@ -165,6 +169,8 @@ public class MessageService {
                   }
                   if (target == MessageState.COMMITTED) {
                     handoff.committed(messageId, now);
+                  } else {
+                    handoff.rolledBack(List.of(messageId), now);
                   }
                   history.recordByOperator(
                       messageId,
@@ -197,7 +203,10 @@ public class MessageService {
   /** A message with its deliveries and history; 404 for an unknown id. */
   public MessageView view(String messageId) {
     return MessageView.of(
-        get(messageId), deliveries.deliveriesOf(messageId), history.storedEventsOf(messageId));
+        get(messageId),
+        keys.placeOf(messageId).orElse(null),
+        deliveries.deliveriesOf(messageId),
+        history.storedEventsOf(messageId));
   }
 
   public StoredMessage get(String messageId) {

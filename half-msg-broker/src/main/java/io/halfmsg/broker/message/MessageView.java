@@ -4,6 +4,7 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.broker.delivery.DeliveryState;
 import io.halfmsg.broker.delivery.DeliveryView;
+import io.halfmsg.broker.delivery.KeyQueue;
 import io.halfmsg.broker.history.HistoryEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,7 +14,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** A message as {@code GET /api/v1/messages/{messageId}} and the console show it. */
+/**
+ * A message as {@code GET /api/v1/messages/{messageId}} and the console show it.
+ *
+ * @param keyQueue where the message stands among the messages that hold its sharding key (how many
+ *     before it, how many it holds back), or null if it holds none (no key, or done)
+ */
 public record MessageView(
     String messageId,
     String producerGroup,
@@ -29,6 +35,8 @@ public record MessageView(
     Instant createdAt,
     Instant resolvedAt,
     ResolvedBy resolvedBy,
+    String shardingKey,
+    KeyQueue.Place keyQueue,
     List<DeliveryView> deliveries,
     List<HistoryEntry> history) {
 
@@ -38,7 +46,10 @@ public record MessageView(
    *     {@code deliveries}
    */
   static MessageView of(
-      StoredMessage m, List<DeliveryView> deliveries, List<HistoryEntry> storedEvents) {
+      StoredMessage m,
+      KeyQueue.Place keyQueue,
+      List<DeliveryView> deliveries,
+      List<HistoryEntry> storedEvents) {
     String body =
         PrepareMessageRequest.BASE64.equals(m.bodyEncoding())
             ? Base64.getEncoder().encodeToString(m.body())
@@ -58,6 +69,8 @@ public record MessageView(
         m.createdAt(),
         m.resolvedAt(),
         m.resolvedBy(),
+        m.shardingKey(),
+        keyQueue,
         deliveries,
         history(m, deliveries, storedEvents));
   }

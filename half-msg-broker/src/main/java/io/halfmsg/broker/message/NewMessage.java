@@ -9,6 +9,7 @@ import java.util.Objects;
  * A validated prepare request.
  *
  * @param checkAfter the producer's own delay before the first check-back, or null for the default
+ * @param shardingKey the key whose messages of this topic are delivered in prepare order, or null
  */
 public record NewMessage(
     String messageId,
@@ -19,7 +20,8 @@ public record NewMessage(
     byte[] body,
     String bodyEncoding,
     Map<String, String> properties,
-    Duration checkAfter) {
+    Duration checkAfter,
+    String shardingKey) {
 
   /**
    * Whether a stored message has this content: the test that tells a retried prepare (200) from a
@@ -32,7 +34,8 @@ public record NewMessage(
         && Objects.equals(keys, stored.keys())
         && bodyEncoding.equals(stored.bodyEncoding())
         && Arrays.equals(body, stored.body())
-        && properties.equals(stored.properties());
+        && properties.equals(stored.properties())
+        && Objects.equals(shardingKey, stored.shardingKey());
   }
 
   /** The same test against a message not stored yet: the first of two with one id in a batch. */
@@ -43,6 +46,7 @@ public record NewMessage(
         && Objects.equals(keys, other.keys())
         && bodyEncoding.equals(other.bodyEncoding())
         && Arrays.equals(body, other.body())
-        && properties.equals(other.properties());
+        && properties.equals(other.properties())
+        && Objects.equals(shardingKey, other.shardingKey());
   }
 }

@@ -4,7 +4,11 @@ import io.halfmsg.api.MessageState;
 import java.time.Instant;
 import java.util.Map;
 
-/** A half message as the store keeps it. */
+/**
+ * A half message as the store keeps it.
+ *
+ * @param shardingKey the key whose messages of this topic are delivered in prepare order, or null
+ */
 public record StoredMessage(
     long id,
     String messageId,
@@ -22,7 +26,8 @@ public record StoredMessage(
     Instant createdAt,
     Instant resolvedAt,
     ResolvedBy resolvedBy,
-    Instant forwardedAt) {
+    Instant forwardedAt,
+    String shardingKey) {
 
   /**
    * This message as a producer's decision at {@code now} leaves it ({@code
@@ -46,6 +51,7 @@ public record StoredMessage(
         createdAt,
         now,
         ResolvedBy.PRODUCER,
-        forwardedAt);
+        forwardedAt,
+        shardingKey);
   }
 }

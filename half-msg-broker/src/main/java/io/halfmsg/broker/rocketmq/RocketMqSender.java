@@ -4,9 +4,11 @@ import io.halfmsg.api.RocketMqHeaders;
 import io.halfmsg.broker.message.StoredMessage;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.MessageQueueSelector;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.client.producer.selector.SelectMessageQueueByHash;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
@@ -27,6 +29,12 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class RocketMqSender implements SmartLifecycle {
+
+  /**
+   * The messages of one sharding key go to one queue of their topic, as RocketMQ's ordered messages
+   * do, so that a consumer reading the queue in order reads them in order.
+   */
+  private static final MessageQueueSelector BY_KEY = new SelectMessageQueueByHash();
 
   private static final Logger log = LoggerFactory.getLogger(RocketMqSender.class);
 
@@ -61,7 +69,13 @@ public class RocketMqSender implements SmartLifecycle {
           }
         };
     try {
-      running().send(toTopic(m), observed, properties.sendTimeout().toMillis());
+      if (m.shardingKey() == null) {
+        running().send(toTopic(m), observed, properties.sendTimeout().toMillis());
+      } else {
+        running()
+            .send(
+                toTopic(m), BY_KEY, m.shardingKey(), observed, properties.sendTimeout().toMillis());
+      }
     } catch (Exception e) {
       observed.onException(e);
     }
@@ -69,7 +83,12 @@ public class RocketMqSender implements SmartLifecycle {
 
   /** Sends to the message's topic and waits until RocketMQ stored it. */
   public void send(StoredMessage m) throws Exception {
-    observed("forwarding " + m.messageId(), () -> running().send(toTopic(m), timeout()));
+    observed(
+        "forwarding " + m.messageId(),
+        () ->
+            m.shardingKey() == null
+                ? running().send(toTopic(m), timeout())
+                : running().send(toTopic(m), BY_KEY, m.shardingKey(), timeout()));
   }
 
   /**

@@ -24,6 +24,7 @@ public enum ProblemType {
   DELIVERY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such delivery"),
   SUBSCRIPTION_NOT_FOUND(HttpStatus.NOT_FOUND, "The group is not subscribed to this topic"),
   NOT_DEAD(HttpStatus.CONFLICT, "Only a DEAD delivery can be replayed"),
+  NOT_HOLDING_KEY(HttpStatus.CONFLICT, "The message holds no sharding key back"),
   DEAD_GROUP_NOT_FOUND(HttpStatus.NOT_FOUND, "No DEAD deliveries of this group fail this way"),
   PAUSE_NOT_FOUND(HttpStatus.NOT_FOUND, "Not paused"),
   PREVIEW_STALE(HttpStatus.CONFLICT, "The DEAD group changed since its preview; preview it again"),
