@@ -299,10 +299,17 @@ public class HalfmsgTransactionMQProducer extends TransactionOnlyProducer {
           (name, value) -> {
             // RocketMQ's system properties (TAGS, KEYS, WAIT, UNIQ_KEY, ...) are RocketMQ's to
             // set; the broker refuses them as user properties.
-            if (!WireRules.ROCKETMQ_SYSTEM_PROPERTIES.contains(name) && value != null) {
+            if (!WireRules.ROCKETMQ_SYSTEM_PROPERTIES.contains(name)
+                && !MessageConst.PROPERTY_SHARDING_KEY.equals(name)
+                && value != null) {
               b.property(name, value);
             }
           });
+    }
+    // RocketMQ 5's message group: the messages of one key are delivered in order.
+    String shardingKey = msg.getProperty(MessageConst.PROPERTY_SHARDING_KEY);
+    if (shardingKey != null && !shardingKey.isEmpty()) {
+      b.shardingKey(shardingKey);
     }
     String immunity = msg.getUserProperty(MessageConst.PROPERTY_CHECK_IMMUNITY_TIME_IN_SECONDS);
     if (immunity != null && immunity.matches("\\d{1,6}")) {
