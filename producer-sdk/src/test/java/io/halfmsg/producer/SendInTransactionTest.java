@@ -145,6 +145,21 @@ class SendInTransactionTest {
   }
 
   @Test
+  void aShardingKeyGoesWithThePrepareAndABadOneIsRefusedBeforeIt() {
+    SendResult r =
+        producer.sendInTransaction(
+            Message.builder("order_created").shardingKey("order-42").body("{}").build(),
+            msg -> TransactionState.COMMIT);
+
+    assertThat(broker.message(r.messageId()).path("shardingKey").asText()).isEqualTo("order-42");
+    assertThatThrownBy(() -> Message.builder("order_created").shardingKey(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shardingKey");
+    assertThatThrownBy(() -> Message.builder("order_created").shardingKey("k".repeat(129)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aMessageIdOfTheApplicationsOwnIsKept() {
     String id = "order-" + UUID.randomUUID() + ".v1:a";
 

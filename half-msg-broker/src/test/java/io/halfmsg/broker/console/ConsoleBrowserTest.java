@@ -189,6 +189,22 @@ class ConsoleBrowserTest {
           .anySatisfy(l -> assertThat(l).startsWith("REPLAYED " + group + " carol bulk replay"));
     }
 
+    // An ordered message held back by an undecided one of its key.
+    Map<String, Object> head = new LinkedHashMap<>(waiting);
+    head.put("messageId", UUID.randomUUID().toString());
+    head.put("shardingKey", "order-7");
+    assertThat(producer.prepare(head).status()).isEqualTo(201);
+    Map<String, Object> behind = new LinkedHashMap<>(head);
+    behind.put("messageId", UUID.randomUUID().toString());
+    assertThat(producer.prepare(behind).status()).isEqualTo(201);
+    assertThat(producer.commit((String) behind.get("messageId")).status()).isEqualTo(200);
+    open("/console/messages/" + behind.get("messageId"));
+    assertThat(browser.findElement(By.id("sharding-key")).getText())
+        .isEqualTo("order-7 · waits behind 1 message(s) of the key");
+    open("/console/messages/" + head.get("messageId"));
+    assertThat(browser.findElement(By.id("sharding-key")).getText())
+        .isEqualTo("order-7 · head of the key, blocking 1 message(s)");
+
     // Pause and resume the topic.
     open("/console");
     browser.findElement(By.id("pause-name")).sendKeys(topic);

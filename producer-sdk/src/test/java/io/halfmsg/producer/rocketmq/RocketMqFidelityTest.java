@@ -33,6 +33,7 @@ import org.apache.rocketmq.client.producer.TransactionSendResult;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -441,5 +442,22 @@ class RocketMqFidelityTest {
     assertThat(stored.path("properties").path("order:id").asText()).isEqualTo("3");
     assertThat(stored.path("properties").path("my key").asText()).isEqualTo("v");
     assertThat(stored.path("properties").path("名字").asText()).isEqualTo("值");
+  }
+
+  @Test
+  void rocketMqsShardingKeyPropertyOrdersTheMessage() throws Exception {
+    TransactionMQProducer producer = producer(group());
+    producer.setTransactionListener(new OrderListener());
+    producer.start();
+    Message msg = new Message("order_topic", "{\"orderNo\":4}".getBytes(StandardCharsets.UTF_8));
+    msg.putUserProperty(MessageConst.PROPERTY_SHARDING_KEY, "order-4");
+
+    TransactionSendResult sent = producer.sendMessageInTransaction(msg, null);
+
+    JsonNode stored = broker.message(sent.getMsgId());
+    assertThat(stored.path("shardingKey").asText()).isEqualTo("order-4");
+    assertThat(stored.path("properties").has(MessageConst.PROPERTY_SHARDING_KEY))
+        .as("the key, not a user property")
+        .isFalse();
   }
 }
