@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerInstances;
+import io.halfmsg.consumer.spring.HalfmsgConsumerBuilderCustomizer;
 import io.halfmsg.rocketmq.spring.sample.OrderConsumer;
 import io.halfmsg.rocketmq.spring.sample.OrderCreated;
 import io.halfmsg.rocketmq.spring.sample.OrderService;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -63,6 +65,7 @@ class RocketMQSpringSampleTest {
   static BrokerClient admin;
   static String topic;
   static List<ILoggingEvent> startupWarnings;
+  static final AtomicInteger customized = new AtomicInteger();
 
   @BeforeAll
   static void start() throws Exception {
@@ -87,7 +90,16 @@ class RocketMQSpringSampleTest {
           "CREATE TABLE t_stock_reservation (order_no VARCHAR(64) NOT NULL, amount INT NOT NULL)");
     }
     try (LogCapture logs = LogCapture.start()) {
-      app = new SpringApplicationBuilder(SampleApplication.class).run(arguments(Map.of()));
+      app =
+          new SpringApplicationBuilder(SampleApplication.class)
+              // What an application's own customizer bean would be.
+              .initializers(
+                  c ->
+                      c.getBeanFactory()
+                          .registerSingleton(
+                              "countingCustomizer",
+                              (HalfmsgConsumerBuilderCustomizer) b -> customized.incrementAndGet()))
+              .run(arguments(Map.of()));
       startupWarnings = logs.events().stream().filter(e -> e.getLevel() == Level.WARN).toList();
     }
   }
@@ -252,6 +264,12 @@ class RocketMQSpringSampleTest {
                     STOCK_GROUP,
                     id))
         .isEqualTo(1);
+  }
+
+  @Test
+  void theOptedInGroupIsBuiltWithTheApplicationsConsumerCustomizers() {
+    // One acked group, one consumer built: as consumer-ack builds its @HalfmsgListener consumers.
+    assertThat(customized).hasValue(1);
   }
 
   @Test
