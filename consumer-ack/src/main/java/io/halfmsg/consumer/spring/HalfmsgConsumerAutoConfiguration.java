@@ -54,8 +54,8 @@ public class HalfmsgConsumerAutoConfiguration {
       ObjectProvider<ObjectMapper> objectMapper,
       ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers,
       ObjectProvider<SslBundles> sslBundles) {
-    // Made here, not when the consumers start: a bundle that does not exist fails the start as a
-    // bean creation failure naming the property.
+    // The factory resolves the SSL bundle here, not when the consumers start: a bundle that does
+    // not exist fails the start as a bean creation failure naming the property.
     return new ListenerContainer(
         halfmsgListenerMethods,
         HalfmsgConsumerFactory.of(properties, sslBundles, customizers),

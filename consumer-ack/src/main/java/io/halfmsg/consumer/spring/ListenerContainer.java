@@ -103,27 +103,23 @@ final class ListenerContainer implements SmartLifecycle {
         group,
         required(namesrvAddr(), "namesrv-addr"),
         transactions,
-        b -> {
-          b.objectMapper(json);
-          ObjectMapper types = json != null ? json : new ObjectMapper();
-          for (ListenerMethods.Endpoint e : endpoints) {
-            ListenerInvoker invoker = new ListenerInvoker(e.bean(), e.method());
-            String topic = environment.resolveRequiredPlaceholders(e.annotation().topic());
-            String tags = environment.resolveRequiredPlaceholders(e.annotation().tags());
-            try {
-              b.subscribe(topic, tags, types.constructType(invoker.payloadType()), invoker);
-            } catch (IllegalArgumentException ex) {
-              throw new IllegalStateException(
-                  "@HalfmsgListener "
-                      + invoker
-                      + " (bean "
-                      + e.beanName()
-                      + "): "
-                      + ex.getMessage(),
-                  ex);
-            }
-          }
-        });
+        b -> subscribe(b.objectMapper(json), endpoints, json));
+  }
+
+  private void subscribe(
+      HalfmsgConsumer.Builder b, List<ListenerMethods.Endpoint> endpoints, ObjectMapper json) {
+    ObjectMapper types = json != null ? json : new ObjectMapper();
+    for (ListenerMethods.Endpoint e : endpoints) {
+      ListenerInvoker invoker = new ListenerInvoker(e.bean(), e.method());
+      String topic = environment.resolveRequiredPlaceholders(e.annotation().topic());
+      String tags = environment.resolveRequiredPlaceholders(e.annotation().tags());
+      try {
+        b.subscribe(topic, tags, types.constructType(invoker.payloadType()), invoker);
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalStateException(
+            "@HalfmsgListener " + invoker + " (bean " + e.beanName() + "): " + ex.getMessage(), ex);
+      }
+    }
   }
 
   private Map<String, List<ListenerMethods.Endpoint>> endpointsByGroup() {
