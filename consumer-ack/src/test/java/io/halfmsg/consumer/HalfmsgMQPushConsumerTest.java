@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.consumer.spring.SpringTransactions;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,10 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.MessageSelector;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
@@ -41,6 +47,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * The drop-in {@code DefaultMQPushConsumer}: listeners written as RocketMQ's examples write them,
@@ -346,13 +354,228 @@ class HalfmsgMQPushConsumerTest {
         .isEmpty();
   }
 
+  @Test
+  void aJdbcTemplateListenerJoinsSpringsTransactionAndRollsBackWithIt() throws Exception {
+    String topic = stack.newTopic("pc_spring");
+    String group = "g_" + topic;
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch checked = new CountDownLatch(1);
+
+    // The application's Spring JDBC setup; no setDataSource, no transactional data source.
+    DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
+    JdbcTemplate jdbcTemplate = new JdbcTemplate(dataSource);
+    HalfmsgMQPushConsumer consumer = withoutDataSource(group);
+    consumer.setLocalTransactions(new SpringTransactions(transactionManager, dataSource));
+    consumer.subscribe(topic, "TagA || TagB");
+    consumer.registerMessageListener(
+        new MessageListenerConcurrently() {
+          @Override
+          public ConsumeConcurrentlyStatus consumeMessage(
+              List<MessageExt> msgs, ConsumeConcurrentlyContext context) {
+            if (calls.incrementAndGet() == 2) {
+              // The broker's redelivery: hold it until the test saw what the first call left.
+              awaitQuietly(checked);
+            }
+            for (MessageExt msg : msgs) {
+              jdbcTemplate.update(
+                  "INSERT INTO effect (consumer_group, message_id, n) VALUES (?, ?, 1)"
+                      + " ON DUPLICATE KEY UPDATE n = n + 1",
+                  group,
+                  msg.getUserProperty("HALFMSG_ID"));
+            }
+            return calls.get() == 1
+                ? ConsumeConcurrentlyStatus.RECONSUME_LATER
+                : ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+          }
+        });
+    started(consumer);
+
+    String id = stack.send(topic, "TagA", "spring");
+
+    waiting().until(() -> calls.get() == 2);
+    assertThat(effect(group, id)).as("the JdbcTemplate write rolled back").isZero();
+    assertThat(dedupeRow(group, id)).isFalse();
+    assertThat(stack.deliveryState(id, group)).isNotEqualTo("ACKED");
+    assertThat(stack.attempts(id, group)).as("redelivered by the broker").isEqualTo(2);
+    checked.countDown();
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(dedupeRow(group, id)).isTrue();
+    assertThat(calls).hasValue(2);
+  }
+
+  /**
+   * The broker made the group's delivery while it subscribed with {@code *}; the group now wants
+   * TagA only, and RocketMQ does not filter the retry topic: the redelivery is acked without the
+   * listener, as HalfmsgConsumer does, and nothing waits for it.
+   */
+  @Test
+  void aRedeliveryOfATagNoLongerSubscribedIsAckedWithoutTheListener() throws Exception {
+    String topic = stack.newTopic("pc_tags");
+    String group = "g_" + topic;
+    List<String> before = new CopyOnWriteArrayList<>();
+    List<String> after = new CopyOnWriteArrayList<>();
+
+    HalfmsgMQPushConsumer everything = configured(group);
+    everything.subscribe(topic, "*");
+    everything.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              msgs.forEach(m -> before.add(m.getUserProperty("HALFMSG_ID")));
+              return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+            });
+    started(everything);
+    String id = stack.send(topic, "TagB", "no longer wanted");
+    waiting().until(() -> before.contains(id));
+    everything.shutdown();
+
+    HalfmsgMQPushConsumer tagA = configured(group);
+    tagA.setInstanceName(group + "_tagA");
+    tagA.subscribe(topic, "TagA");
+    tagA.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              msgs.forEach(m -> after.add(m.getUserProperty("HALFMSG_ID")));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(tagA);
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(after).doesNotContain(id);
+    assertThat(dedupeRow(group, id)).isFalse();
+    assertThat(tagA.getHalfmsgStats().filtered()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void theCountersOfHalfmsgConsumerArePublishedToTheMeterRegistry() throws Exception {
+    String topic = stack.newTopic("pc_meters");
+    String group = "g_" + topic;
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    consumer.setMeterRegistry(meters);
+    DataSource db = consumer.getTransactionalDataSource();
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              msgs.forEach(m -> record(db, group, m));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(consumer);
+
+    String id = stack.send(topic, "TagA", "counted");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    waiting().until(() -> counter(meters, "halfmsg.consumer.acks", group, "sent") == 1);
+    assertThat(counter(meters, "halfmsg.consumer.messages", group, "handled")).isEqualTo(1);
+    assertThat(counter(meters, "halfmsg.consumer.messages", group, "failed")).isZero();
+    assertThat(consumer.getHalfmsgStats().handled()).isEqualTo(1);
+  }
+
+  @Test
+  void theSslContextIsTheOneTheBrokerCallsUse() throws Exception {
+    String topic = stack.newTopic("pc_tls");
+    List<String> peers = new CopyOnWriteArrayList<>();
+    String https = stack.brokerUrl().replace("http://", "https://");
+
+    HalfmsgMQPushConsumer consumer = configured("g_" + topic);
+    consumer.setHalfmsgBrokerUrls(https);
+    consumer.setHalfmsgSslContext(new RecordingSslContext(peers));
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently) (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+
+    // The test broker speaks plain HTTP: the handshake fails, after the context made its engine.
+    assertThatThrownBy(consumer::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("g_" + topic);
+    assertThat(peers).contains(URI.create(https).getHost() + ":" + URI.create(https).getPort());
+  }
+
+  @Test
+  void aSubscriptionAfterTheStartIsRegisteredWithTheBrokerToo() throws Exception {
+    String first = stack.newTopic("pc_first");
+    String later = stack.newTopic("pc_later_sub");
+    String group = "g_" + first;
+    List<String> seen = new CopyOnWriteArrayList<>();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    DataSource db = consumer.getTransactionalDataSource();
+    consumer.subscribe(first, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              msgs.forEach(m -> seen.add(m.getUserProperty("HALFMSG_ID")));
+              msgs.forEach(m -> record(db, group, m));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(consumer);
+    consumer.subscribe(later, "TagA || TagB");
+
+    String id = stack.send(later, "TagB", "subscribed later");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(seen).containsExactly(id);
+    assertThat(effect(group, id)).isEqualTo(1);
+  }
+
+  @Test
+  void aSubscriptionAfterTheStartThatTheBrokerRefusesFailsAndRocketMqKeepsItsOwn()
+      throws Exception {
+    String topic = stack.newTopic("pc_refuse_later");
+    HalfmsgMQPushConsumer consumer = configured("g_" + topic);
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently) (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+    started(consumer);
+
+    assertThatThrownBy(() -> consumer.subscribe("not a topic!", "*"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("HTTP 400");
+    assertThat(consumer.getDefaultMQPushConsumerImpl().getSubscriptionInner())
+        .doesNotContainKey("not a topic!")
+        .containsKey(topic);
+  }
+
+  @Test
+  void brokerUrlsAreCommaSeparatedAndCheckedAsTheBuildersCheckThem() throws Exception {
+    HalfmsgMQPushConsumer consumer = new HalfmsgMQPushConsumer("g_urls");
+    assertThatThrownBy(() -> consumer.setHalfmsgBrokerUrls("http://halfmsg-1:8080,ftp://halfmsg-2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("A broker URL must be http:// or https:// with a host: ftp://halfmsg-2");
+    assertThatThrownBy(() -> consumer.setHalfmsgBrokerUrls(" , "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("at least one broker URL is required");
+
+    // Both URLs of one comma-separated string are used: the first one is down, the second answers.
+    String topic = stack.newTopic("pc_urls");
+    String group = "g_" + topic;
+    HalfmsgMQPushConsumer failingOver = configured(group);
+    failingOver.setHalfmsgBrokerUrls("http://127.0.0.1:1, " + stack.brokerUrl());
+    failingOver.subscribe(topic, "*");
+    failingOver.registerMessageListener(
+        (MessageListenerConcurrently) (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+    started(failingOver);
+
+    String id = stack.send(topic, "TagA", "failover");
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+  }
+
   private HalfmsgMQPushConsumer configured(String group) {
+    HalfmsgMQPushConsumer consumer = withoutDataSource(group);
+    consumer.setDataSource(dataSource);
+    return consumer;
+  }
+
+  /** A consumer whose test chooses its transactions ({@code setLocalTransactions}). */
+  private HalfmsgMQPushConsumer withoutDataSource(String group) {
     HalfmsgMQPushConsumer consumer = new HalfmsgMQPushConsumer(group);
     consumer.setNamesrvAddr(stack.namesrvAddr());
     consumer.setInstanceName(group);
     consumer.setHalfmsgBrokerUrls(stack.brokerUrl());
     consumer.setHalfmsgToken(BrokerClient.CONSUMER_TOKEN);
-    consumer.setDataSource(dataSource);
     consumer.setAutoCreateDedupeTable(true);
     consumer.setHalfmsgAckTimeout(Duration.ofSeconds(1));
     consumers.add(consumer);
@@ -429,6 +652,22 @@ class HalfmsgMQPushConsumerTest {
         rs.next();
         return rs.getInt(1);
       }
+    }
+  }
+
+  private static double counter(
+      SimpleMeterRegistry meters, String name, String group, String outcome) {
+    return meters.get(name).tags("group", group, "outcome", outcome).functionCounter().count();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test did not release the listener");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
