@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.consumer.spring.SpringTransactions;
 import io.halfmsg.testsupport.db.TestDatabase;
@@ -16,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,25 +57,17 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 class HalfmsgMQPushConsumerTest {
 
   @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
-  @RegisterExtension static TestDatabase appDb = new TestDatabase();
+  @RegisterExtension static AppDatabase app = new AppDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = EmbeddedRocketMqExtension.shared();
 
   static TestStack stack;
-  static HikariDataSource dataSource;
 
   final List<HalfmsgMQPushConsumer> consumers = new ArrayList<>();
 
   @BeforeAll
-  static void start() throws SQLException {
+  static void start() {
     stack = TestStack.start(brokerDb, mq.instance());
-    dataSource = TestStack.dataSource(appDb);
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE effect (seq BIGINT AUTO_INCREMENT PRIMARY KEY, consumer_group"
-              + " VARCHAR(127) NOT NULL, message_id VARCHAR(64) NOT NULL, n INT NOT NULL,"
-              + " UNIQUE KEY (consumer_group, message_id))");
-    }
+    app.createEffectTable();
   }
 
   @AfterEach
@@ -89,9 +79,6 @@ class HalfmsgMQPushConsumerTest {
   static void stop() {
     if (stack != null) {
       stack.close();
-    }
-    if (dataSource != null) {
-      dataSource.close();
     }
   }
 
@@ -119,8 +106,8 @@ class HalfmsgMQPushConsumerTest {
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(seen).containsExactly(id);
-    assertThat(effect(group, id)).isEqualTo(1);
-    assertThat(dedupeRow(group, id)).isTrue();
+    assertThat(app.effect(group, id)).isEqualTo(1);
+    assertThat(app.dedupeRow(group, id)).isTrue();
   }
 
   @Test
@@ -150,7 +137,7 @@ class HalfmsgMQPushConsumerTest {
     String id = stack.send(topic, "TagA", "later");
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
-    assertThat(effect(group, id)).as("the first call's write rolled back").isEqualTo(1);
+    assertThat(app.effect(group, id)).as("the first call's write rolled back").isEqualTo(1);
     // RocketMQ's own retry would count a reconsume; the broker's redelivery is a new message.
     assertThat(reconsumeTimes.get(id)).containsExactly(0, 0);
     assertThat(stack.attempts(id, group)).isEqualTo(2);
@@ -180,7 +167,7 @@ class HalfmsgMQPushConsumerTest {
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(calls).hasValue(2);
-    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(app.effect(group, id)).isEqualTo(1);
   }
 
   @Test
@@ -209,7 +196,7 @@ class HalfmsgMQPushConsumerTest {
     waiting().until(() -> lost.acked().size() >= 3);
     assertThat(stack.attempts(id, group)).isGreaterThanOrEqualTo(3);
     assertThat(calls).hasValue(1);
-    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(app.effect(group, id)).isEqualTo(1);
   }
 
   @Test
@@ -259,7 +246,7 @@ class HalfmsgMQPushConsumerTest {
     assertThat(applied).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(applied.stream().map(offsets::get).toList()).isSorted();
     for (String id : ids) {
-      assertThat(effect(group, id)).isEqualTo(1);
+      assertThat(app.effect(group, id)).isEqualTo(1);
     }
   }
 
@@ -302,7 +289,9 @@ class HalfmsgMQPushConsumerTest {
     assertThat(sizes.get(0)).as("one call with the backlog").isEqualTo(5);
     assertThat(failures).hasValueGreaterThanOrEqualTo(1);
     for (String id : ids) {
-      assertThat(effect(group, id)).as("applied once after the whole batch rolled back").isOne();
+      assertThat(app.effect(group, id))
+          .as("applied once after the whole batch rolled back")
+          .isOne();
     }
   }
 
@@ -333,7 +322,7 @@ class HalfmsgMQPushConsumerTest {
     }
 
     waiting().until(() -> bodies.contains("plain"));
-    assertThat(dedupeRows(group)).isZero();
+    assertThat(app.dedupeRows(group)).isZero();
   }
 
   @Test
@@ -362,10 +351,11 @@ class HalfmsgMQPushConsumerTest {
     CountDownLatch checked = new CountDownLatch(1);
 
     // The application's Spring JDBC setup; no setDataSource, no transactional data source.
-    DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
-    JdbcTemplate jdbcTemplate = new JdbcTemplate(dataSource);
+    DataSourceTransactionManager transactionManager =
+        new DataSourceTransactionManager(app.dataSource());
+    JdbcTemplate jdbcTemplate = new JdbcTemplate(app.dataSource());
     HalfmsgMQPushConsumer consumer = withoutDataSource(group);
-    consumer.setLocalTransactions(new SpringTransactions(transactionManager, dataSource));
+    consumer.setLocalTransactions(new SpringTransactions(transactionManager, app.dataSource()));
     consumer.subscribe(topic, "TagA || TagB");
     consumer.registerMessageListener(
         new MessageListenerConcurrently() {
@@ -393,15 +383,15 @@ class HalfmsgMQPushConsumerTest {
     String id = stack.send(topic, "TagA", "spring");
 
     waiting().until(() -> calls.get() == 2);
-    assertThat(effect(group, id)).as("the JdbcTemplate write rolled back").isZero();
-    assertThat(dedupeRow(group, id)).isFalse();
+    assertThat(app.effect(group, id)).as("the JdbcTemplate write rolled back").isZero();
+    assertThat(app.dedupeRow(group, id)).isFalse();
     assertThat(stack.deliveryState(id, group)).isNotEqualTo("ACKED");
     assertThat(stack.attempts(id, group)).as("redelivered by the broker").isEqualTo(2);
     checked.countDown();
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
-    assertThat(effect(group, id)).isEqualTo(1);
-    assertThat(dedupeRow(group, id)).isTrue();
+    assertThat(app.effect(group, id)).isEqualTo(1);
+    assertThat(app.dedupeRow(group, id)).isTrue();
     assertThat(calls).hasValue(2);
   }
 
@@ -443,7 +433,7 @@ class HalfmsgMQPushConsumerTest {
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(after).doesNotContain(id);
-    assertThat(dedupeRow(group, id)).isFalse();
+    assertThat(app.dedupeRow(group, id)).isFalse();
     assertThat(tagA.getHalfmsgStats().filtered()).isGreaterThanOrEqualTo(1);
   }
 
@@ -518,7 +508,7 @@ class HalfmsgMQPushConsumerTest {
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(seen).containsExactly(id);
-    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(app.effect(group, id)).isEqualTo(1);
   }
 
   @Test
@@ -565,7 +555,7 @@ class HalfmsgMQPushConsumerTest {
 
   private HalfmsgMQPushConsumer configured(String group) {
     HalfmsgMQPushConsumer consumer = withoutDataSource(group);
-    consumer.setDataSource(dataSource);
+    consumer.setDataSource(app.dataSource());
     return consumer;
   }
 
@@ -601,21 +591,8 @@ class HalfmsgMQPushConsumerTest {
     }
   }
 
-  private static int effect(String group, String id) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT n FROM effect WHERE consumer_group = ? AND message_id = ?")) {
-      ps.setString(1, group);
-      ps.setString(2, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    }
-  }
-
   private static List<String> appliedInOrder(String group) throws SQLException {
-    try (Connection c = dataSource.getConnection();
+    try (Connection c = app.dataSource().getConnection();
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT message_id FROM effect WHERE consumer_group = ? ORDER BY seq")) {
@@ -627,31 +604,6 @@ class HalfmsgMQPushConsumerTest {
         }
       }
       return ids;
-    }
-  }
-
-  private static boolean dedupeRow(String group, String id) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT 1 FROM halfmsg_consumed WHERE consumer_group = ? AND message_id = ?")) {
-      ps.setString(1, group);
-      ps.setString(2, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
-  }
-
-  private static int dedupeRows(String group) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT COUNT(*) FROM halfmsg_consumed WHERE consumer_group = ?")) {
-      ps.setString(1, group);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
     }
   }
 

@@ -57,6 +57,18 @@ public final class TestStack implements AutoCloseable {
     return mq.namesrvAddr();
   }
 
+  /**
+   * A consumer of {@code group} on this broker (consumer token) and RocketMQ; the rest is the
+   * test's.
+   */
+  public HalfmsgConsumer.Builder consumer(String group) {
+    return HalfmsgConsumer.builder()
+        .brokerUrls(brokerUrl())
+        .token(BrokerClient.CONSUMER_TOKEN)
+        .namesrvAddr(namesrvAddr())
+        .consumerGroup(group);
+  }
+
   /** A fresh topic name, created in RocketMQ so that consumers see its route at once. */
   public String newTopic(String prefix) {
     String topic = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
