@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerInstances;
 import io.halfmsg.consumer.spring.SpringTransactions;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import io.halfmsg.testsupport.tls.SelfSignedTls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,6 +47,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -465,23 +469,45 @@ class HalfmsgMQPushConsumerTest {
   }
 
   @Test
-  void theSslContextIsTheOneTheBrokerCallsUse() throws Exception {
-    String topic = stack.newTopic("pc_tls");
-    List<String> peers = new CopyOnWriteArrayList<>();
-    String https = stack.brokerUrl().replace("http://", "https://");
+  void overHttpsTheBrokerIsTrustedThroughTheSslContextNotTheJvmDefault(@TempDir Path dir)
+      throws Exception {
+    SelfSignedTls tls = SelfSignedTls.create(dir);
+    try (ConfigurableApplicationContext httpsInstance = stack.startHttpsInstance(tls)) {
+      String httpsUrl = "https://127.0.0.1:" + BrokerInstances.port(httpsInstance);
+      String topic = stack.newTopic("pc_tls");
+      String group = "g_" + topic;
+      List<String> seen = new CopyOnWriteArrayList<>();
 
-    HalfmsgMQPushConsumer consumer = configured("g_" + topic);
-    consumer.setHalfmsgBrokerUrls(https);
-    consumer.setHalfmsgSslContext(new RecordingSslContext(peers));
-    consumer.subscribe(topic, "*");
-    consumer.registerMessageListener(
-        (MessageListenerConcurrently) (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+      HalfmsgMQPushConsumer untrusting = configured(group);
+      untrusting.setHalfmsgBrokerUrls(httpsUrl);
+      untrusting.subscribe(topic, "*");
+      untrusting.registerMessageListener(
+          (MessageListenerConcurrently)
+              (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+      assertThatThrownBy(untrusting::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("no usable answer from " + httpsUrl)
+          .hasMessageContaining("SSLHandshakeException");
 
-    // The test broker speaks plain HTTP: the handshake fails, after the context made its engine.
-    assertThatThrownBy(consumer::start)
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("g_" + topic);
-    assertThat(peers).contains(URI.create(https).getHost() + ":" + URI.create(https).getPort());
+      HalfmsgMQPushConsumer trusting = configured(group);
+      trusting.setInstanceName(group + "_tls");
+      trusting.setHalfmsgBrokerUrls(httpsUrl);
+      trusting.setHalfmsgSslContext(tls.trustOnly());
+      trusting.subscribe(topic, "*");
+      trusting.registerMessageListener(
+          (MessageListenerConcurrently)
+              (msgs, context) -> {
+                msgs.forEach(m -> seen.add(m.getUserProperty("HALFMSG_ID")));
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+              });
+      started(trusting);
+
+      // Registered over HTTPS above; the ack goes there too.
+      String id = stack.send(topic, "TagA", "over tls");
+      waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+      assertThat(seen).containsExactly(id);
+      trusting.shutdown(); // before its broker instance goes
+    }
   }
 
   @Test
@@ -492,23 +518,26 @@ class HalfmsgMQPushConsumerTest {
     List<String> seen = new CopyOnWriteArrayList<>();
 
     HalfmsgMQPushConsumer consumer = configured(group);
-    DataSource db = consumer.getTransactionalDataSource();
     consumer.subscribe(first, "*");
     consumer.registerMessageListener(
-        (MessageListenerConcurrently)
-            (msgs, context) -> {
-              msgs.forEach(m -> seen.add(m.getUserProperty("HALFMSG_ID")));
-              msgs.forEach(m -> record(db, group, m));
-              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-            });
+        new MessageListenerConcurrently() {
+          @Override
+          public ConsumeConcurrentlyStatus consumeMessage(
+              List<MessageExt> msgs, ConsumeConcurrentlyContext context) {
+            for (MessageExt msg : msgs) {
+              seen.add(msg.getTopic() + "/" + msg.getUserProperty("HALFMSG_ID"));
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+          }
+        });
     started(consumer);
     consumer.subscribe(later, "TagA || TagB");
 
     String id = stack.send(later, "TagB", "subscribed later");
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
-    assertThat(seen).containsExactly(id);
-    assertThat(app.effect(group, id)).isEqualTo(1);
+    assertThat(seen).containsExactly(later + "/" + id);
+    assertThat(app.dedupeRow(group, id)).isTrue();
   }
 
   @Test
