@@ -413,12 +413,7 @@ class HalfmsgMQPushConsumerTest {
 
     HalfmsgMQPushConsumer everything = configured(group);
     everything.subscribe(topic, "*");
-    everything.registerMessageListener(
-        (MessageListenerConcurrently)
-            (msgs, context) -> {
-              msgs.forEach(m -> before.add(m.getUserProperty("HALFMSG_ID")));
-              return ConsumeConcurrentlyStatus.RECONSUME_LATER;
-            });
+    everything.registerMessageListener(noting(before, ConsumeConcurrentlyStatus.RECONSUME_LATER));
     started(everything);
     String id = stack.send(topic, "TagB", "no longer wanted");
     waiting().until(() -> before.contains(id));
@@ -427,12 +422,7 @@ class HalfmsgMQPushConsumerTest {
     HalfmsgMQPushConsumer tagA = configured(group);
     tagA.setInstanceName(group + "_tagA");
     tagA.subscribe(topic, "TagA");
-    tagA.registerMessageListener(
-        (MessageListenerConcurrently)
-            (msgs, context) -> {
-              msgs.forEach(m -> after.add(m.getUserProperty("HALFMSG_ID")));
-              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-            });
+    tagA.registerMessageListener(noting(after, ConsumeConcurrentlyStatus.CONSUME_SUCCESS));
     started(tagA);
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
@@ -494,12 +484,7 @@ class HalfmsgMQPushConsumerTest {
       trusting.setHalfmsgBrokerUrls(httpsUrl);
       trusting.setHalfmsgSslContext(tls.trustOnly());
       trusting.subscribe(topic, "*");
-      trusting.registerMessageListener(
-          (MessageListenerConcurrently)
-              (msgs, context) -> {
-                msgs.forEach(m -> seen.add(m.getUserProperty("HALFMSG_ID")));
-                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-              });
+      trusting.registerMessageListener(noting(seen, ConsumeConcurrentlyStatus.CONSUME_SUCCESS));
       started(trusting);
 
       // Registered over HTTPS above; the ack goes there too.
@@ -599,6 +584,15 @@ class HalfmsgMQPushConsumerTest {
     consumer.setHalfmsgAckTimeout(Duration.ofSeconds(1));
     consumers.add(consumer);
     return consumer;
+  }
+
+  /** A listener, for tests about something else, that notes the halfmsg ids it is given. */
+  private static MessageListenerConcurrently noting(
+      List<String> ids, ConsumeConcurrentlyStatus status) {
+    return (msgs, context) -> {
+      msgs.forEach(m -> ids.add(m.getUserProperty("HALFMSG_ID")));
+      return status;
+    };
   }
 
   private static void started(HalfmsgMQPushConsumer consumer) throws MQClientException {
