@@ -265,6 +265,37 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
     topics.remove(topic);
   }
 
+  /**
+   * Refused: RocketMQ's filter classes are gone from its brokers, and halfmsg tracks deliveries by
+   * tag expression.
+   *
+   * @deprecated as in RocketMQ
+   */
+  @Deprecated
+  @Override
+  public void subscribe(String topic, String fullClassName, String filterClassSource) {
+    throw new UnsupportedOperationException(
+        "halfmsg consumers subscribe with tag expressions: subscribe(topic, \"TagA || TagB\")");
+  }
+
+  /**
+   * Refused: subscriptions set this way would bypass the halfmsg broker's registration.
+   *
+   * @deprecated as in RocketMQ
+   */
+  @Deprecated
+  @Override
+  public void setSubscription(Map<String, String> subscription) {
+    throw new UnsupportedOperationException(
+        "call subscribe(topic, expression) for each topic: it also registers it with halfmsg");
+  }
+
+  /** The listener typed as the interface: wrapped as its kind is (see the typed overloads). */
+  @Override
+  public void registerMessageListener(MessageListener listener) {
+    super.registerMessageListener(wrapped(listener));
+  }
+
   @Override
   public void registerMessageListener(MessageListenerConcurrently listener) {
     super.registerMessageListener(new Concurrently(listener));
@@ -281,13 +312,21 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
   @Deprecated
   @Override
   public void setMessageListener(MessageListener listener) {
-    if (listener instanceof MessageListenerConcurrently c) {
-      super.setMessageListener(c instanceof Concurrently ? c : new Concurrently(c));
-    } else if (listener instanceof MessageListenerOrderly o) {
-      super.setMessageListener(o instanceof Orderly ? o : new Orderly(o));
-    } else {
-      super.setMessageListener(listener);
+    super.setMessageListener(wrapped(listener));
+  }
+
+  private MessageListener wrapped(MessageListener listener) {
+    if (listener instanceof Concurrently || listener instanceof Orderly) {
+      return listener;
     }
+    if (listener instanceof MessageListenerConcurrently c) {
+      return new Concurrently(c);
+    }
+    if (listener instanceof MessageListenerOrderly o) {
+      return new Orderly(o);
+    }
+    throw new IllegalArgumentException(
+        "the listener must be a MessageListenerConcurrently or a MessageListenerOrderly");
   }
 
   /**
