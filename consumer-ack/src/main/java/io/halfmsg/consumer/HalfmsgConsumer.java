@@ -213,7 +213,8 @@ public final class HalfmsgConsumer implements AutoCloseable {
       purger.start();
     }
     if (settings.meterRegistry() != null) {
-      MicrometerConsumerMetrics.bind(settings.meterRegistry(), this);
+      MicrometerConsumerMetrics.bind(
+          settings.meterRegistry(), group(), this, HalfmsgConsumer::stats);
     }
     acks.start();
     try {

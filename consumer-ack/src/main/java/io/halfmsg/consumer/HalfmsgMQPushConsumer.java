@@ -2,15 +2,19 @@ package io.halfmsg.consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.client.BrokerUrls;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.MessageSelector;
@@ -23,6 +27,8 @@ import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.common.filter.ExpressionType;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.remoting.protocol.heartbeat.MessageModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link DefaultMQPushConsumer} whose listener applies each halfmsg message exactly once, in a
@@ -60,13 +66,20 @@ import org.apache.rocketmq.remoting.protocol.heartbeat.MessageModel;
  * <p>Messages without a {@code HALFMSG_ID} (produced to RocketMQ directly) are handed to the
  * listener as RocketMQ would, in a call of their own, without a transaction, dedupe or ack; the
  * listener's status for them goes to RocketMQ unchanged.
+ *
+ * <p>As with {@link HalfmsgConsumer}, a halfmsg redelivery whose tag the subscription does not want
+ * is acked without the listener, and one of a topic this consumer does not subscribe to is left
+ * out, not acked (another instance of the group may consume that topic).
  */
 public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
 
-  private static final Duration RETRY_ROUTE_PATIENCE = Duration.ofSeconds(5);
+  private static final Logger log = LoggerFactory.getLogger(HalfmsgMQPushConsumer.class);
+  private static final Duration ROUTE_PATIENCE = Duration.ofSeconds(5);
 
   private List<URI> brokerUrls = List.of();
   private String token;
+  private SSLContext sslContext;
+  private MeterRegistry meterRegistry;
   private TransactionBoundDataSource dataSource;
   private LocalTransactions transactions;
   private Duration ackTimeout;
@@ -75,9 +88,12 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
   private boolean autoCreateDedupeTable;
   private Duration requestTimeout = Duration.ofSeconds(5);
   private final Map<String, Subscription> topics = new ConcurrentHashMap<>();
-  private Acks acks;
+  private final ConsumerCounters counters = new ConsumerCounters();
+  private volatile Acks acks;
   private Function<BrokerApi, Acks> ackFactory;
   private volatile ListenerTransaction applier;
+  // Set by start(): a subscription made afterwards is registered with the broker at once.
+  private BrokerApi broker;
 
   public HalfmsgMQPushConsumer() {
     super();
@@ -87,9 +103,52 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
     super(consumerGroup);
   }
 
-  /** Base URLs of the halfmsg broker instances; requests fail over from one to the next. */
+  /**
+   * Base URLs of the halfmsg broker instances, each argument one URL or several separated by commas
+   * ({@code "http://halfmsg-1:8080,http://halfmsg-2:8080"}); requests fail over from one to the
+   * next.
+   *
+   * @throws IllegalArgumentException naming a URL that is not {@code http(s)} with a host, or if
+   *     there is none
+   */
   public void setHalfmsgBrokerUrls(String... urls) {
-    this.brokerUrls = BrokerUrls.parse(List.of(urls));
+    List<URI> parsed =
+        BrokerUrls.parse(
+            Arrays.stream(urls)
+                .filter(Objects::nonNull)
+                .flatMap(u -> Arrays.stream(u.split(",")))
+                .toList());
+    if (parsed.isEmpty()) {
+      throw new IllegalArgumentException("at least one broker URL is required");
+    }
+    this.brokerUrls = parsed;
+  }
+
+  /**
+   * The TLS settings of {@code https} broker URLs, as {@link HalfmsgConsumer.Builder#sslContext}:
+   * the certificates trusted and, for mutual TLS, this client's key. Default: the JVM's default.
+   * RocketMQ's own connections are not affected.
+   */
+  public void setHalfmsgSslContext(SSLContext sslContext) {
+    this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+  }
+
+  /**
+   * Publishes {@link #getHalfmsgStats()} to {@code registry} from {@link #start()}, with the meters
+   * of {@link HalfmsgConsumer.Builder#meterRegistry}. Needs micrometer-core on the class path.
+   */
+  public void setMeterRegistry(MeterRegistry registry) {
+    this.meterRegistry = registry;
+  }
+
+  /**
+   * Counters of the halfmsg messages since this consumer was made: {@code handled} (applied and
+   * committed), {@code duplicates}, {@code failed} (rolled back), {@code filtered} (acked without
+   * the listener), {@code skipped} (a topic not subscribed here), {@code batches} (calls that
+   * applied several together) and the acks. Messages without a {@code HALFMSG_ID} are not counted.
+   */
+  public ConsumerStats getHalfmsgStats() {
+    return counters.stats(acks);
   }
 
   /** A consumer-role bearer token of the broker ({@code halfmsg.auth.consumer-tokens}). */
@@ -103,7 +162,6 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
    */
   public void setDataSource(DataSource dataSource) {
     this.dataSource = new TransactionBoundDataSource(dataSource);
-    this.transactions = LocalTransactions.jdbc(this.dataSource.target());
   }
 
   /**
@@ -119,8 +177,10 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
   }
 
   /**
-   * Instead of {@link #setDataSource(DataSource)}: another transaction manager, e.g. Spring's, so
-   * that {@code JdbcTemplate} or MyBatis code in the listener joins the transaction.
+   * Instead of {@link #setDataSource(DataSource)}'s plain JDBC transactions: another transaction
+   * manager, e.g. {@code new SpringTransactions(transactionManager, dataSource)}, so that {@code
+   * JdbcTemplate} or MyBatis code in the listener joins the transaction. With both, {@link
+   * #getTransactionalDataSource()} hands out this transaction's connection.
    */
   public void setLocalTransactions(LocalTransactions transactions) {
     this.transactions = Objects.requireNonNull(transactions, "transactions");
@@ -156,12 +216,31 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
     this.ackFactory = factory;
   }
 
-  /** Subscribes in RocketMQ and, from {@link #start()}, with the halfmsg broker. */
+  /**
+   * Subscribes in RocketMQ and with the halfmsg broker: at {@link #start()}, or, once started, at
+   * once, before RocketMQ (the broker makes deliveries to the group only for topics it knows).
+   *
+   * @throws IllegalStateException after the start, if the broker refuses the subscription or cannot
+   *     be reached; RocketMQ's subscription is then left as it was
+   */
   @Override
   public void subscribe(String topic, String subExpression) throws MQClientException {
-    TagExpression tags = TagExpression.parse(subExpression);
-    super.subscribe(topic, subExpression);
-    topics.put(topic, new Subscription(topic, tags, null, null));
+    Subscription s = new Subscription(topic, TagExpression.parse(subExpression), null, null);
+    boolean started;
+    synchronized (this) {
+      started = broker != null;
+      if (started) {
+        Map<String, Subscription> next = new LinkedHashMap<>(topics);
+        next.put(topic, s);
+        register(broker, next);
+      }
+      super.subscribe(topic, subExpression);
+      topics.put(topic, s);
+    }
+    if (started) {
+      // RocketMQ would look the new topic's route up only at its next refresh (up to 30 s).
+      RetryTopicRoute.awaitAndRebalance(this, topic, ROUTE_PATIENCE);
+    }
   }
 
   /**
@@ -186,6 +265,37 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
     topics.remove(topic);
   }
 
+  /**
+   * Refused: RocketMQ's filter classes are gone from its brokers, and halfmsg tracks deliveries by
+   * tag expression.
+   *
+   * @deprecated as in RocketMQ
+   */
+  @Deprecated
+  @Override
+  public void subscribe(String topic, String fullClassName, String filterClassSource) {
+    throw new UnsupportedOperationException(
+        "halfmsg consumers subscribe with tag expressions: subscribe(topic, \"TagA || TagB\")");
+  }
+
+  /**
+   * Refused: subscriptions set this way would bypass the halfmsg broker's registration.
+   *
+   * @deprecated as in RocketMQ
+   */
+  @Deprecated
+  @Override
+  public void setSubscription(Map<String, String> subscription) {
+    throw new UnsupportedOperationException(
+        "call subscribe(topic, expression) for each topic: it also registers it with halfmsg");
+  }
+
+  /** The listener typed as the interface: wrapped as its kind is (see the typed overloads). */
+  @Override
+  public void registerMessageListener(MessageListener listener) {
+    super.registerMessageListener(wrapped(listener));
+  }
+
   @Override
   public void registerMessageListener(MessageListenerConcurrently listener) {
     super.registerMessageListener(new Concurrently(listener));
@@ -202,13 +312,21 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
   @Deprecated
   @Override
   public void setMessageListener(MessageListener listener) {
-    if (listener instanceof MessageListenerConcurrently c) {
-      super.setMessageListener(c instanceof Concurrently ? c : new Concurrently(c));
-    } else if (listener instanceof MessageListenerOrderly o) {
-      super.setMessageListener(o instanceof Orderly ? o : new Orderly(o));
-    } else {
-      super.setMessageListener(listener);
+    super.setMessageListener(wrapped(listener));
+  }
+
+  private MessageListener wrapped(MessageListener listener) {
+    if (listener instanceof Concurrently || listener instanceof Orderly) {
+      return listener;
     }
+    if (listener instanceof MessageListenerConcurrently c) {
+      return new Concurrently(c);
+    }
+    if (listener instanceof MessageListenerOrderly o) {
+      return new Orderly(o);
+    }
+    throw new IllegalArgumentException(
+        "the listener must be a MessageListenerConcurrently or a MessageListenerOrderly");
   }
 
   /**
@@ -223,7 +341,7 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
     if (brokerUrls.isEmpty()) {
       throw new IllegalStateException("setHalfmsgBrokerUrls is required");
     }
-    if (transactions == null) {
+    if (transactions == null && dataSource == null) {
       throw new IllegalStateException("setDataSource (or setLocalTransactions) is required");
     }
     if (getMessageModel() != MessageModel.CLUSTERING) {
@@ -234,27 +352,39 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
       throw new IllegalStateException("subscribe to at least one topic");
     }
     String group = getConsumerGroup();
-    ObjectMapper json = new ObjectMapper();
-    BrokerApi broker = new BrokerApi(brokerUrls, token, json, requestTimeout, null);
+    LocalTransactions tx =
+        transactions != null ? transactions : LocalTransactions.jdbc(dataSource.target());
+    BrokerApi api =
+        new BrokerApi(brokerUrls, token, new ObjectMapper(), requestTimeout, sslContext);
     DedupeTable dedupe = new DedupeTable(dedupeTable);
-    dedupe.prepare(transactions, autoCreateDedupeTable);
-    new SubscriptionRegistration(broker, group, topics, ackTimeout, maxAttempts).register();
+    dedupe.prepare(tx, autoCreateDedupeTable);
+    register(api, topics);
     Duration shutdownTimeout =
         Duration.ofMillis(Math.max(getAwaitTerminationMillisWhenShutdown(), 10_000));
     acks =
         ackFactory != null
-            ? ackFactory.apply(broker)
-            : new AckSender(broker, group, 200, Duration.ofMillis(20), 10_000, shutdownTimeout);
+            ? ackFactory.apply(api)
+            : new AckSender(api, group, 200, Duration.ofMillis(20), 10_000, shutdownTimeout);
     acks.start();
     applier =
-        new ListenerTransaction(group, transactions, dataSource, dedupe, acks, Clock.systemUTC());
+        new ListenerTransaction(group, tx, dataSource, dedupe, acks, counters, Clock.systemUTC());
     try {
       super.start();
     } catch (MQClientException | RuntimeException e) {
       acks.close();
       throw e;
     }
-    RetryTopicRoute.awaitAndRebalance(this, RETRY_ROUTE_PATIENCE);
+    broker = api;
+    if (meterRegistry != null) {
+      MicrometerConsumerMetrics.bind(
+          meterRegistry, group, this, HalfmsgMQPushConsumer::getHalfmsgStats);
+    }
+    RetryTopicRoute.awaitAndRebalance(this, ROUTE_PATIENCE);
+  }
+
+  private void register(BrokerApi api, Map<String, Subscription> subscriptions) {
+    new SubscriptionRegistration(api, getConsumerGroup(), subscriptions, ackTimeout, maxAttempts)
+        .register();
   }
 
   /** Stops RocketMQ (running listeners finish first), then sends the queued acks. */
@@ -267,9 +397,11 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
   }
 
   /**
-   * The halfmsg messages and the others. A halfmsg redelivery (on the retry topic, which RocketMQ
-   * does not filter by tag) whose tag the group does not consume is acked here without the
-   * listener, as RocketMQ would never have delivered it.
+   * The halfmsg messages for the listener and the others. Halfmsg redeliveries come on the group's
+   * retry topic, which RocketMQ filters neither by tag nor by topic: one whose tag the group does
+   * not consume (the subscription changed meanwhile) is acked here without the listener, as
+   * RocketMQ would never have delivered it; one of a topic not subscribed here is left out and not
+   * acked, as {@link HalfmsgConsumer} does, for an instance that subscribes to it.
    */
   private List<List<MessageExt>> split(List<MessageExt> messages) {
     List<MessageExt> halfmsg = new ArrayList<>();
@@ -280,7 +412,15 @@ public class HalfmsgMQPushConsumer extends DefaultMQPushConsumer {
         continue;
       }
       Subscription s = topics.get(m.getTopic());
-      if (s != null && !s.tags().matches(m.getTags())) {
+      if (s == null) {
+        counters.skipped();
+        log.warn(
+            "Skipped {} on topic {}: group {} does not subscribe to that topic here; not acked",
+            ListenerTransaction.id(m),
+            m.getTopic(),
+            getConsumerGroup());
+      } else if (!s.tags().matches(m.getTags())) {
+        counters.filtered();
         acks.enqueue(ListenerTransaction.id(m));
       } else {
         halfmsg.add(m);

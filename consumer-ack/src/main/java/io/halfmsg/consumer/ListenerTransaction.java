@@ -39,20 +39,27 @@ final class ListenerTransaction {
   private final TransactionBoundDataSource boundDataSource;
   private final DedupeTable dedupe;
   private final Acks acks;
+  private final ConsumerCounters counters;
   private final Clock clock;
 
+  /**
+   * @param boundDataSource the data source to bind the transaction's connection to during the
+   *     listener call, or null where the transaction manager binds it itself (Spring's)
+   */
   ListenerTransaction(
       String group,
       LocalTransactions transactions,
       TransactionBoundDataSource boundDataSource,
       DedupeTable dedupe,
       Acks acks,
+      ConsumerCounters counters,
       Clock clock) {
     this.group = group;
     this.transactions = transactions;
     this.boundDataSource = boundDataSource;
     this.dedupe = dedupe;
     this.acks = acks;
+    this.counters = counters;
     this.clock = clock;
   }
 
@@ -71,11 +78,13 @@ final class ListenerTransaction {
    */
   boolean apply(List<MessageExt> messages, Listener listener) {
     try (LogContext ignored = LogContext.consumer(id(messages.get(0)), group)) {
+      int applied;
       try {
-        transactions.execute(c -> applyIn(c, messages, listener));
+        applied = transactions.execute(c -> applyIn(c, messages, listener));
       } catch (VirtualMachineError e) {
         throw e;
       } catch (NotApplied e) {
+        counters.failed(messages.size());
         log.info(
             "Listener of group {} did not apply {}; rolled back and not acked, the broker sends"
                 + " them again after the ack timeout",
@@ -83,6 +92,7 @@ final class ListenerTransaction {
             ids(messages));
         return false;
       } catch (Exception | Error e) {
+        counters.failed(messages.size());
         log.warn(
             "Listener of group {} failed on {}; rolled back and not acked, the broker sends them"
                 + " again after the ack timeout",
@@ -91,6 +101,13 @@ final class ListenerTransaction {
             e);
         return false;
       }
+      counters.handled(applied);
+      if (applied > 1) {
+        counters.batch();
+      }
+      for (int i = applied; i < messages.size(); i++) {
+        counters.duplicate();
+      }
       for (MessageExt m : messages) {
         acks.enqueue(id(m));
       }
@@ -98,8 +115,8 @@ final class ListenerTransaction {
     }
   }
 
-  private Void applyIn(Connection c, List<MessageExt> messages, Listener listener)
-      throws Exception {
+  /** The number of messages the listener applied: those without a dedupe row before. */
+  private int applyIn(Connection c, List<MessageExt> messages, Listener listener) throws Exception {
     // Rows in id order: two calls sharing ids take the row locks in one order, never deadlock.
     List<MessageExt> fresh = new ArrayList<>();
     List<MessageExt> sorted = new ArrayList<>(messages);
@@ -113,15 +130,18 @@ final class ListenerTransaction {
       }
     }
     if (fresh.isEmpty()) {
-      return null;
+      return 0;
     }
     // The listener sees its messages in the order RocketMQ delivered them.
     List<MessageExt> inOrder = messages.stream().filter(fresh::contains).toList();
-    boolean applied = boundDataSource.withBound(c, bound -> listener.consume(inOrder));
+    boolean applied =
+        boundDataSource != null
+            ? boundDataSource.withBound(c, bound -> listener.consume(inOrder))
+            : listener.consume(inOrder);
     if (!applied) {
       throw new NotApplied();
     }
-    return null;
+    return fresh.size();
   }
 
   private static List<String> ids(List<MessageExt> messages) {

@@ -7,14 +7,13 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What happens to one message: dedupe row and handler in one local transaction, then the ack. Also
- * the home of the counters, for the messages {@link BatchProcessor} applies together too.
+ * counts ({@link ConsumerCounters}) the messages {@link BatchProcessor} applies together.
  *
  * <p>The ack is queued only after the commit, so the broker never hears of work that did not
  * commit. A crash between the commit and the ack costs one redelivery, which the dedupe row turns
@@ -49,13 +48,7 @@ final class MessageProcessor {
   private final PayloadReader payloads;
   private final Acks acks;
   private final Clock clock;
-  private final AtomicLong handled = new AtomicLong();
-  private final AtomicLong duplicates = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
-  private final AtomicLong filtered = new AtomicLong();
-  private final AtomicLong skipped = new AtomicLong();
-  private final AtomicLong batches = new AtomicLong();
-  private final AtomicLong batchFallbacks = new AtomicLong();
+  private final ConsumerCounters counters = new ConsumerCounters();
 
   MessageProcessor(
       String consumerGroup,
@@ -88,7 +81,7 @@ final class MessageProcessor {
     String id = m.getUserProperty(RocketMqHeaders.MESSAGE_ID);
     if (!WireRules.isMessageId(id)) {
       // Not sent through halfmsg: there is nothing to dedupe by and no delivery to ack.
-      skipped.incrementAndGet();
+      counters.skipped();
       log.warn(
           "Skipped RocketMQ message {} on topic {} for group {}: no valid {} property, so it was"
               + " not sent through halfmsg",
@@ -108,7 +101,7 @@ final class MessageProcessor {
     if (s == null) {
       // A redelivery of a topic this instance has no handler for; another instance of the group
       // (or a later version of this one) may have it. Not acked: the delivery stays visible.
-      skipped.incrementAndGet();
+      counters.skipped();
       log.warn(
           "Skipped {} on topic {}: group {} has no handler for that topic here; not acked",
           id,
@@ -119,7 +112,7 @@ final class MessageProcessor {
     if (!s.tags().matches(m.getTags())) {
       // Only redeliveries get here (RocketMQ filters first deliveries by tag on its side), but the
       // broker waits for this group's ack of every message of the topic: ack without handling.
-      filtered.incrementAndGet();
+      counters.filtered();
       acks.enqueue(id);
       return new Done(Outcome.FILTERED);
     }
@@ -148,7 +141,7 @@ final class MessageProcessor {
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Exception | Error e) {
-      failed.incrementAndGet();
+      counters.failed(1);
       log.warn(
           "Handler of group {} failed on {} (topic {}); rolled back and not acked, the broker"
               + " sends it again after the ack timeout",
@@ -159,9 +152,9 @@ final class MessageProcessor {
       return Outcome.FAILED;
     }
     if (applied) {
-      handled.incrementAndGet();
+      counters.handled(1);
     } else {
-      duplicates.incrementAndGet();
+      counters.duplicate();
       log.debug(
           "{} was already applied by group {}; handler skipped, acked again",
           a.id(),
@@ -188,8 +181,8 @@ final class MessageProcessor {
 
   /** Counts and acks the messages of a batch transaction that committed. */
   void committedTogether(List<Admitted> batch) {
-    batches.incrementAndGet();
-    handled.addAndGet(batch.size());
+    counters.batch();
+    counters.handled(batch.size());
     for (Admitted a : batch) {
       try (LogContext ignored = logContext(a)) {
         acks.enqueue(a.id());
@@ -199,20 +192,10 @@ final class MessageProcessor {
 
   /** Counts a batch transaction that rolled back, whose messages now go one by one. */
   void fellBack() {
-    batchFallbacks.incrementAndGet();
+    counters.batchFallback();
   }
 
   ConsumerStats stats() {
-    return new ConsumerStats(
-        handled.get(),
-        duplicates.get(),
-        failed.get(),
-        filtered.get(),
-        skipped.get(),
-        batches.get(),
-        batchFallbacks.get(),
-        acks.sent(),
-        acks.dropped(),
-        acks.pending());
+    return counters.stats(acks);
   }
 }

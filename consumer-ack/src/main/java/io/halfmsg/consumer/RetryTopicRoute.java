@@ -46,19 +46,27 @@ final class RetryTopicRoute {
   }
 
   static void awaitAndRebalance(DefaultMQPushConsumer consumer, Duration patience) {
+    awaitAndRebalance(consumer, MixAll.getRetryTopic(consumer.getConsumerGroup()), patience);
+  }
+
+  /**
+   * Like {@link #awaitAndRebalance(DefaultMQPushConsumer, Duration)}, for {@code topic}: also a
+   * topic subscribed to after the start, whose route RocketMQ would look up only at its next
+   * refresh.
+   */
+  static void awaitAndRebalance(DefaultMQPushConsumer consumer, String topic, Duration patience) {
     DefaultMQPushConsumerImpl impl = consumer.getDefaultMQPushConsumerImpl();
-    String retryTopic = MixAll.getRetryTopic(consumer.getConsumerGroup());
     long deadline = System.nanoTime() + patience.toNanos();
     try {
-      while (!impl.getRebalanceImpl().getTopicSubscribeInfoTable().containsKey(retryTopic)) {
-        if (impl.getmQClientFactory().updateTopicRouteInfoFromNameServer(retryTopic)) {
+      while (!impl.getRebalanceImpl().getTopicSubscribeInfoTable().containsKey(topic)) {
+        if (impl.getmQClientFactory().updateTopicRouteInfoFromNameServer(topic)) {
           continue;
         }
         if (System.nanoTime() - deadline > 0) {
           log.warn(
-              "The route of {} is not known yet; redeliveries to group {} may wait for the next"
+              "The route of {} is not known yet; its messages to group {} may wait for the next"
                   + " route refresh (up to 30 s)",
-              retryTopic,
+              topic,
               consumer.getConsumerGroup());
           break;
         }

@@ -2,7 +2,6 @@ package io.halfmsg.consumer;
 
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
@@ -10,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,22 +34,17 @@ class ConsumeBatchMeasurement {
   private static final int MESSAGES = Integer.getInteger("halfmsg.measure.messages", 2000);
 
   @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
-  @RegisterExtension static TestDatabase appDb = new TestDatabase();
+  @RegisterExtension static AppDatabase app = new AppDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = EmbeddedRocketMqExtension.shared();
 
   static TestStack stack;
-  static HikariDataSource dataSource;
   static long forwarded;
 
   @BeforeAll
   static void start() throws SQLException {
     stack = TestStack.start(brokerDb, mq.instance());
-    dataSource = TestStack.dataSource(appDb);
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE effect (consumer_group VARCHAR(127) NOT NULL, message_id VARCHAR(64) NOT"
-              + " NULL, PRIMARY KEY (consumer_group, message_id))");
+    app.createEffectTable();
+    try (Connection c = app.dataSource().getConnection()) {
       new DedupeTable(DedupeTable.DEFAULT_NAME).create(c);
     }
   }
@@ -59,7 +52,6 @@ class ConsumeBatchMeasurement {
   @AfterAll
   static void stop() {
     stack.close();
-    dataSource.close();
   }
 
   @Test
@@ -77,7 +69,7 @@ class ConsumeBatchMeasurement {
     String topic = stack.newTopic("measure");
     String group = "g_" + topic;
     CountingTransactions transactions =
-        new CountingTransactions(LocalTransactions.jdbc(dataSource));
+        new CountingTransactions(LocalTransactions.jdbc(app.dataSource()));
     try (HalfmsgConsumer consumer =
         HalfmsgConsumer.builder()
             .brokerUrls(stack.brokerUrl())
@@ -134,7 +126,7 @@ class ConsumeBatchMeasurement {
 
   private static void insert(Connection c, String group, String id) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("INSERT INTO effect (consumer_group, message_id) VALUES (?, ?)")) {
+        c.prepareStatement("INSERT INTO effect (consumer_group, message_id, n) VALUES (?, ?, 1)")) {
       ps.setString(1, group);
       ps.setString(2, id);
       ps.executeUpdate();
@@ -142,7 +134,7 @@ class ConsumeBatchMeasurement {
   }
 
   private static long applied(String group) throws SQLException {
-    try (Connection c = dataSource.getConnection();
+    try (Connection c = app.dataSource().getConnection();
         PreparedStatement ps =
             c.prepareStatement("SELECT COUNT(*) FROM effect WHERE consumer_group = ?")) {
       ps.setString(1, group);

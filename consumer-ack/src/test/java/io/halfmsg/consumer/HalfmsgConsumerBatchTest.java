@@ -3,15 +3,11 @@ package io.halfmsg.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,11 +37,10 @@ class HalfmsgConsumerBatchTest {
   private static final int BACKLOG = 12;
 
   @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
-  @RegisterExtension static TestDatabase appDb = new TestDatabase();
+  @RegisterExtension static AppDatabase app = new AppDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = EmbeddedRocketMqExtension.shared();
 
   static TestStack stack;
-  static HikariDataSource dataSource;
 
   record Deduction(String product, int count) {}
 
@@ -54,12 +49,8 @@ class HalfmsgConsumerBatchTest {
   @BeforeAll
   static void start() throws SQLException {
     stack = TestStack.start(brokerDb, mq.instance());
-    dataSource = TestStack.dataSource(appDb);
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE effect (consumer_group VARCHAR(127) NOT NULL, message_id VARCHAR(64) NOT"
-              + " NULL, n INT NOT NULL, PRIMARY KEY (consumer_group, message_id))");
+    app.createEffectTable();
+    try (Connection c = app.dataSource().getConnection()) {
       new DedupeTable(DedupeTable.DEFAULT_NAME).create(c);
     }
   }
@@ -73,9 +64,6 @@ class HalfmsgConsumerBatchTest {
   static void stop() {
     if (stack != null) {
       stack.close();
-    }
-    if (dataSource != null) {
-      dataSource.close();
     }
   }
 
@@ -99,7 +87,7 @@ class HalfmsgConsumerBatchTest {
     }
     for (String id : ids) {
       assertThat(handler.calls(id)).as("calls of %s", id).isEqualTo(1);
-      assertThat(effect(group, id)).as("effect of %s", id).isEqualTo(1);
+      assertThat(app.effect(group, id)).as("effect of %s", id).isEqualTo(1);
       assertThat(stack.attempts(id, group)).as("sends of %s", id).isEqualTo(1);
     }
     // The paused consumer's pull in flight may still bring the first message or two alone.
@@ -128,7 +116,7 @@ class HalfmsgConsumerBatchTest {
 
     for (String id : ids) {
       waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
-      assertThat(effect(group, id)).isEqualTo(1);
+      assertThat(app.effect(group, id)).isEqualTo(1);
     }
     assertThat(transactions.started() - atStart).isEqualTo(BACKLOG);
     assertThat(handler.largestShareOfOneConnection()).isEqualTo(1);
@@ -163,7 +151,7 @@ class HalfmsgConsumerBatchTest {
     }
     assertThat(handler.calls(applied.get(0))).as("applied before: not again").isZero();
     for (String id : ids) {
-      assertThat(effect(group, id)).as("effect of %s", id).isEqualTo(1);
+      assertThat(app.effect(group, id)).as("effect of %s", id).isEqualTo(1);
       if (!applied.contains(id)) {
         assertThat(handler.calls(id)).as("calls of %s", id).isEqualTo(1);
       }
@@ -194,10 +182,10 @@ class HalfmsgConsumerBatchTest {
     // Its batch's run and its own transaction's run have both failed.
     waiting().until(() -> handler.calls(bad) >= 2);
     assertThat(stack.deliveryState(bad, group)).isEqualTo("PENDING");
-    assertThat(effect(group, bad)).isZero();
-    assertThat(dedupeRow(group, bad)).isFalse();
+    assertThat(app.effect(group, bad)).isZero();
+    assertThat(app.dedupeRow(group, bad)).isFalse();
     for (String id : others) {
-      assertThat(effect(group, id)).as("effect of %s", id).isEqualTo(1);
+      assertThat(app.effect(group, id)).as("effect of %s", id).isEqualTo(1);
     }
     assertThat(others)
         .as("neighbours that ran in the rolled-back batch and again alone")
@@ -208,10 +196,10 @@ class HalfmsgConsumerBatchTest {
     handler.failing.clear();
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(bad, group)));
-    assertThat(effect(group, bad)).isEqualTo(1);
+    assertThat(app.effect(group, bad)).isEqualTo(1);
     assertThat(stack.attempts(bad, group)).isGreaterThanOrEqualTo(2);
     for (String id : others) {
-      assertThat(effect(group, id)).as("effect of %s", id).isEqualTo(1);
+      assertThat(app.effect(group, id)).as("effect of %s", id).isEqualTo(1);
     }
   }
 
@@ -235,15 +223,12 @@ class HalfmsgConsumerBatchTest {
   }
 
   private static CountingTransactions transactions() {
-    return new CountingTransactions(LocalTransactions.jdbc(dataSource));
+    return new CountingTransactions(LocalTransactions.jdbc(app.dataSource()));
   }
 
   private HalfmsgConsumer.Builder consumer(String group, LocalTransactions transactions) {
-    return HalfmsgConsumer.builder()
-        .brokerUrls(stack.brokerUrl())
-        .token(BrokerClient.CONSUMER_TOKEN)
-        .namesrvAddr(stack.namesrvAddr())
-        .consumerGroup(group)
+    return stack
+        .consumer(group)
         .transactions(transactions)
         .maxAttempts(10)
         .ackMaxDelay(Duration.ofMillis(10))
@@ -308,7 +293,7 @@ class HalfmsgConsumerBatchTest {
 
   /** The dedupe row and the effect, committed together, as the consumer would have. */
   private static void applyAsAnEarlierInstanceDid(String group, String messageId) {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = app.dataSource().getConnection()) {
       c.setAutoCommit(false);
       new DedupeTable(DedupeTable.DEFAULT_NAME).insert(c, group, messageId, Instant.now());
       try (PreparedStatement ps =
@@ -319,32 +304,6 @@ class HalfmsgConsumerBatchTest {
         ps.executeUpdate();
       }
       c.commit();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int effect(String group, String messageId) {
-    return count(
-        "SELECT n FROM effect WHERE consumer_group = ? AND message_id = ?", group, messageId);
-  }
-
-  private static boolean dedupeRow(String group, String messageId) {
-    return count(
-            "SELECT COUNT(*) FROM halfmsg_consumed WHERE consumer_group = ? AND message_id = ?",
-            group,
-            messageId)
-        == 1;
-  }
-
-  private static int count(String sql, String group, String messageId) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, group);
-      ps.setString(2, messageId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

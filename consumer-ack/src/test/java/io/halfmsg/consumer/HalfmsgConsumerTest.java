@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,26 +34,19 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class HalfmsgConsumerTest {
 
   @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
-  @RegisterExtension static TestDatabase appDb = new TestDatabase();
+  @RegisterExtension static AppDatabase app = new AppDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = EmbeddedRocketMqExtension.shared();
 
   static TestStack stack;
-  static HikariDataSource dataSource;
 
   record Deduction(String product, int count) {}
 
   final List<HalfmsgConsumer> consumers = new ArrayList<>();
 
   @BeforeAll
-  static void start() throws SQLException {
+  static void start() {
     stack = TestStack.start(brokerDb, mq.instance());
-    dataSource = TestStack.dataSource(appDb);
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE effect (consumer_group VARCHAR(127) NOT NULL, message_id VARCHAR(64) NOT"
-              + " NULL, n INT NOT NULL, PRIMARY KEY (consumer_group, message_id))");
-    }
+    app.createEffectTable();
   }
 
   @AfterEach
@@ -69,9 +58,6 @@ class HalfmsgConsumerTest {
   static void stop() {
     if (stack != null) {
       stack.close();
-    }
-    if (dataSource != null) {
-      dataSource.close();
     }
   }
 
@@ -92,8 +78,8 @@ class HalfmsgConsumerTest {
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(stack.attempts(id, group)).isEqualTo(1);
     assertThat(handler.calls(id)).isEqualTo(1);
-    assertThat(effect(group, id)).isEqualTo(1);
-    assertThat(dedupeRow(group, id)).isTrue();
+    assertThat(app.effect(group, id)).isEqualTo(1);
+    assertThat(app.dedupeRow(group, id)).isTrue();
     assertThat(handler.payloads).containsExactly(new Deduction("sku-9", 2));
     ReceivedMessage m = handler.messages.get(0);
     assertThat(m.messageId()).isEqualTo(id);
@@ -149,7 +135,7 @@ class HalfmsgConsumerTest {
 
     String id = stack.send(topic, "deduct", "{\"product\":\"p\",\"count\":1}");
 
-    waiting().until(() -> effect(group, id) == 1);
+    waiting().until(() -> app.effect(group, id) == 1);
     assertThat(stack.deliveryState(id, group)).isEqualTo("PENDING");
     dying.close();
 
@@ -159,7 +145,7 @@ class HalfmsgConsumerTest {
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(stack.attempts(id, group)).as("acked on the redelivery").isGreaterThanOrEqualTo(2);
     assertThat(handler.calls(id)).as("the handler ran only before the crash").isEqualTo(1);
-    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(app.effect(group, id)).isEqualTo(1);
     // At least the redelivery; the first copy too if RocketMQ had not stored the dead consumer's
     // offset.
     assertThat(restarted.stats().duplicates()).isGreaterThanOrEqualTo(1);
@@ -180,7 +166,7 @@ class HalfmsgConsumerTest {
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(handler.calls(id)).isEqualTo(3);
     assertThat(stack.attempts(id, group)).isEqualTo(3);
-    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(app.effect(group, id)).isEqualTo(1);
     assertThat(consumer.stats().failed()).isEqualTo(2);
     assertThat(consumer.stats().handled()).isEqualTo(1);
     assertThat(handler.messages.get(2).redelivery()).isTrue();
@@ -198,15 +184,15 @@ class HalfmsgConsumerTest {
 
     waiting().until(() -> "DEAD".equals(stack.deliveryState(id, group)));
     assertThat(handler.calls(id)).isEqualTo(2);
-    assertThat(effect(group, id)).isZero();
-    assertThat(dedupeRow(group, id)).as("rolled back with the handler").isFalse();
+    assertThat(app.effect(group, id)).isZero();
+    assertThat(app.dedupeRow(group, id)).as("rolled back with the handler").isFalse();
 
     handler.broken = false;
     assertThat(stack.replay(id, group).status()).isEqualTo(200);
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(handler.calls(id)).isEqualTo(3);
-    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(app.effect(group, id)).isEqualTo(1);
   }
 
   @Test
@@ -236,12 +222,12 @@ class HalfmsgConsumerTest {
       assertThat(stack.deliveryState(id, good)).isEqualTo("ACKED");
       assertThat(stack.attempts(id, good)).as("good group, %s", id).isEqualTo(1);
       assertThat(goodHandler.calls(id)).as("good group, %s", id).isEqualTo(1);
-      assertThat(effect(good, id)).isEqualTo(1);
+      assertThat(app.effect(good, id)).isEqualTo(1);
       assertThat(stack.attempts(id, laggard)).as("laggard, %s", id).isEqualTo(3);
       // Once per send, and once more for a send that came in a batch with others: the batch's
       // transaction rolled back and the message ran again alone (never with effect here).
       assertThat(laggardHandler.calls(id)).as("laggard, %s", id).isBetween(3, 6);
-      assertThat(effect(laggard, id)).isZero();
+      assertThat(app.effect(laggard, id)).isZero();
     }
   }
 
@@ -266,7 +252,7 @@ class HalfmsgConsumerTest {
     assertThat(stack.delivery(unwanted, group).isMissingNode()).isTrue();
     assertThat(handler.calls(wanted)).isEqualTo(1);
     assertThat(handler.calls(unwanted)).isZero();
-    assertThat(dedupeRow(group, unwanted)).isFalse();
+    assertThat(app.dedupeRow(group, unwanted)).isFalse();
     assertThat(consumer.stats().handled()).isGreaterThanOrEqualTo(1);
   }
 
@@ -335,12 +321,9 @@ class HalfmsgConsumerTest {
   }
 
   private HalfmsgConsumer.Builder consumer(String group) {
-    return HalfmsgConsumer.builder()
-        .brokerUrls(stack.brokerUrl())
-        .token(BrokerClient.CONSUMER_TOKEN)
-        .namesrvAddr(stack.namesrvAddr())
-        .consumerGroup(group)
-        .dataSource(dataSource)
+    return stack
+        .consumer(group)
+        .dataSource(app.dataSource())
         .autoCreateDedupeTable(true)
         .ackTimeout(Duration.ofSeconds(1))
         .maxAttempts(5)
@@ -395,32 +378,6 @@ class HalfmsgConsumerTest {
     int calls(String messageId) {
       AtomicInteger n = calls.get(messageId);
       return n == null ? 0 : n.get();
-    }
-  }
-
-  private static int effect(String group, String messageId) {
-    return count(
-        "SELECT n FROM effect WHERE consumer_group = ? AND message_id = ?", group, messageId);
-  }
-
-  private static boolean dedupeRow(String group, String messageId) {
-    return count(
-            "SELECT COUNT(*) FROM halfmsg_consumed WHERE consumer_group = ? AND message_id = ?",
-            group,
-            messageId)
-        == 1;
-  }
-
-  private static int count(String sql, String group, String messageId) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, group);
-      ps.setString(2, messageId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

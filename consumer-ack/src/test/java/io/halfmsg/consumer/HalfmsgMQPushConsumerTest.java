@@ -4,26 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.halfmsg.broker.BrokerClient;
+import io.halfmsg.broker.BrokerInstances;
+import io.halfmsg.consumer.spring.SpringTransactions;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
+import io.halfmsg.testsupport.tls.SelfSignedTls;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.MessageSelector;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
@@ -41,6 +47,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * The drop-in {@code DefaultMQPushConsumer}: listeners written as RocketMQ's examples write them,
@@ -51,25 +61,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HalfmsgMQPushConsumerTest {
 
   @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
-  @RegisterExtension static TestDatabase appDb = new TestDatabase();
+  @RegisterExtension static AppDatabase app = new AppDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = EmbeddedRocketMqExtension.shared();
 
   static TestStack stack;
-  static HikariDataSource dataSource;
 
   final List<HalfmsgMQPushConsumer> consumers = new ArrayList<>();
 
   @BeforeAll
-  static void start() throws SQLException {
+  static void start() {
     stack = TestStack.start(brokerDb, mq.instance());
-    dataSource = TestStack.dataSource(appDb);
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE effect (seq BIGINT AUTO_INCREMENT PRIMARY KEY, consumer_group"
-              + " VARCHAR(127) NOT NULL, message_id VARCHAR(64) NOT NULL, n INT NOT NULL,"
-              + " UNIQUE KEY (consumer_group, message_id))");
-    }
+    app.createEffectTable();
   }
 
   @AfterEach
@@ -81,9 +83,6 @@ class HalfmsgMQPushConsumerTest {
   static void stop() {
     if (stack != null) {
       stack.close();
-    }
-    if (dataSource != null) {
-      dataSource.close();
     }
   }
 
@@ -111,8 +110,8 @@ class HalfmsgMQPushConsumerTest {
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(seen).containsExactly(id);
-    assertThat(effect(group, id)).isEqualTo(1);
-    assertThat(dedupeRow(group, id)).isTrue();
+    assertThat(app.effect(group, id)).isEqualTo(1);
+    assertThat(app.dedupeRow(group, id)).isTrue();
   }
 
   @Test
@@ -142,7 +141,7 @@ class HalfmsgMQPushConsumerTest {
     String id = stack.send(topic, "TagA", "later");
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
-    assertThat(effect(group, id)).as("the first call's write rolled back").isEqualTo(1);
+    assertThat(app.effect(group, id)).as("the first call's write rolled back").isEqualTo(1);
     // RocketMQ's own retry would count a reconsume; the broker's redelivery is a new message.
     assertThat(reconsumeTimes.get(id)).containsExactly(0, 0);
     assertThat(stack.attempts(id, group)).isEqualTo(2);
@@ -172,7 +171,7 @@ class HalfmsgMQPushConsumerTest {
 
     waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
     assertThat(calls).hasValue(2);
-    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(app.effect(group, id)).isEqualTo(1);
   }
 
   @Test
@@ -201,7 +200,7 @@ class HalfmsgMQPushConsumerTest {
     waiting().until(() -> lost.acked().size() >= 3);
     assertThat(stack.attempts(id, group)).isGreaterThanOrEqualTo(3);
     assertThat(calls).hasValue(1);
-    assertThat(effect(group, id)).isEqualTo(1);
+    assertThat(app.effect(group, id)).isEqualTo(1);
   }
 
   @Test
@@ -251,7 +250,7 @@ class HalfmsgMQPushConsumerTest {
     assertThat(applied).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(applied.stream().map(offsets::get).toList()).isSorted();
     for (String id : ids) {
-      assertThat(effect(group, id)).isEqualTo(1);
+      assertThat(app.effect(group, id)).isEqualTo(1);
     }
   }
 
@@ -294,7 +293,9 @@ class HalfmsgMQPushConsumerTest {
     assertThat(sizes.get(0)).as("one call with the backlog").isEqualTo(5);
     assertThat(failures).hasValueGreaterThanOrEqualTo(1);
     for (String id : ids) {
-      assertThat(effect(group, id)).as("applied once after the whole batch rolled back").isOne();
+      assertThat(app.effect(group, id))
+          .as("applied once after the whole batch rolled back")
+          .isOne();
     }
   }
 
@@ -325,7 +326,7 @@ class HalfmsgMQPushConsumerTest {
     }
 
     waiting().until(() -> bodies.contains("plain"));
-    assertThat(dedupeRows(group)).isZero();
+    assertThat(app.dedupeRows(group)).isZero();
   }
 
   @Test
@@ -346,17 +347,252 @@ class HalfmsgMQPushConsumerTest {
         .isEmpty();
   }
 
+  @Test
+  void aJdbcTemplateListenerJoinsSpringsTransactionAndRollsBackWithIt() throws Exception {
+    String topic = stack.newTopic("pc_spring");
+    String group = "g_" + topic;
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch checked = new CountDownLatch(1);
+
+    // The application's Spring JDBC setup; no setDataSource, no transactional data source.
+    DataSourceTransactionManager transactionManager =
+        new DataSourceTransactionManager(app.dataSource());
+    JdbcTemplate jdbcTemplate = new JdbcTemplate(app.dataSource());
+    HalfmsgMQPushConsumer consumer = withoutDataSource(group);
+    consumer.setLocalTransactions(new SpringTransactions(transactionManager, app.dataSource()));
+    consumer.subscribe(topic, "TagA || TagB");
+    consumer.registerMessageListener(
+        new MessageListenerConcurrently() {
+          @Override
+          public ConsumeConcurrentlyStatus consumeMessage(
+              List<MessageExt> msgs, ConsumeConcurrentlyContext context) {
+            if (calls.incrementAndGet() == 2) {
+              // The broker's redelivery: hold it until the test saw what the first call left.
+              awaitQuietly(checked);
+            }
+            for (MessageExt msg : msgs) {
+              jdbcTemplate.update(
+                  "INSERT INTO effect (consumer_group, message_id, n) VALUES (?, ?, 1)"
+                      + " ON DUPLICATE KEY UPDATE n = n + 1",
+                  group,
+                  msg.getUserProperty("HALFMSG_ID"));
+            }
+            return calls.get() == 1
+                ? ConsumeConcurrentlyStatus.RECONSUME_LATER
+                : ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+          }
+        });
+    started(consumer);
+
+    String id = stack.send(topic, "TagA", "spring");
+
+    waiting().until(() -> calls.get() == 2);
+    assertThat(app.effect(group, id)).as("the JdbcTemplate write rolled back").isZero();
+    assertThat(app.dedupeRow(group, id)).isFalse();
+    assertThat(stack.deliveryState(id, group)).isNotEqualTo("ACKED");
+    assertThat(stack.attempts(id, group)).as("redelivered by the broker").isEqualTo(2);
+    checked.countDown();
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(app.effect(group, id)).isEqualTo(1);
+    assertThat(app.dedupeRow(group, id)).isTrue();
+    assertThat(calls).hasValue(2);
+  }
+
+  /**
+   * The broker made the group's delivery while it subscribed with {@code *}; the group now wants
+   * TagA only, and RocketMQ does not filter the retry topic: the redelivery is acked without the
+   * listener, as HalfmsgConsumer does, and nothing waits for it.
+   */
+  @Test
+  void aRedeliveryOfATagNoLongerSubscribedIsAckedWithoutTheListener() throws Exception {
+    String topic = stack.newTopic("pc_tags");
+    String group = "g_" + topic;
+    List<String> before = new CopyOnWriteArrayList<>();
+    List<String> after = new CopyOnWriteArrayList<>();
+
+    HalfmsgMQPushConsumer everything = configured(group);
+    everything.subscribe(topic, "*");
+    everything.registerMessageListener(noting(before, ConsumeConcurrentlyStatus.RECONSUME_LATER));
+    started(everything);
+    String id = stack.send(topic, "TagB", "no longer wanted");
+    waiting().until(() -> before.contains(id));
+    everything.shutdown();
+
+    HalfmsgMQPushConsumer tagA = configured(group);
+    tagA.setInstanceName(group + "_tagA");
+    tagA.subscribe(topic, "TagA");
+    tagA.registerMessageListener(noting(after, ConsumeConcurrentlyStatus.CONSUME_SUCCESS));
+    started(tagA);
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(after).doesNotContain(id);
+    assertThat(app.dedupeRow(group, id)).isFalse();
+    assertThat(tagA.getHalfmsgStats().filtered()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void theCountersOfHalfmsgConsumerArePublishedToTheMeterRegistry() throws Exception {
+    String topic = stack.newTopic("pc_meters");
+    String group = "g_" + topic;
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    consumer.setMeterRegistry(meters);
+    DataSource db = consumer.getTransactionalDataSource();
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              msgs.forEach(m -> record(db, group, m));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    started(consumer);
+
+    String id = stack.send(topic, "TagA", "counted");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    waiting().until(() -> counter(meters, "halfmsg.consumer.acks", group, "sent") == 1);
+    assertThat(counter(meters, "halfmsg.consumer.messages", group, "handled")).isEqualTo(1);
+    assertThat(counter(meters, "halfmsg.consumer.messages", group, "failed")).isZero();
+    assertThat(consumer.getHalfmsgStats().handled()).isEqualTo(1);
+  }
+
+  @Test
+  void overHttpsTheBrokerIsTrustedThroughTheSslContextNotTheJvmDefault(@TempDir Path dir)
+      throws Exception {
+    SelfSignedTls tls = SelfSignedTls.create(dir);
+    try (ConfigurableApplicationContext httpsInstance = stack.startHttpsInstance(tls)) {
+      String httpsUrl = "https://127.0.0.1:" + BrokerInstances.port(httpsInstance);
+      String topic = stack.newTopic("pc_tls");
+      String group = "g_" + topic;
+      List<String> seen = new CopyOnWriteArrayList<>();
+
+      HalfmsgMQPushConsumer untrusting = configured(group);
+      untrusting.setHalfmsgBrokerUrls(httpsUrl);
+      untrusting.subscribe(topic, "*");
+      untrusting.registerMessageListener(
+          (MessageListenerConcurrently)
+              (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+      assertThatThrownBy(untrusting::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("no usable answer from " + httpsUrl)
+          .hasMessageContaining("SSLHandshakeException");
+
+      HalfmsgMQPushConsumer trusting = configured(group);
+      trusting.setInstanceName(group + "_tls");
+      trusting.setHalfmsgBrokerUrls(httpsUrl);
+      trusting.setHalfmsgSslContext(tls.trustOnly());
+      trusting.subscribe(topic, "*");
+      trusting.registerMessageListener(noting(seen, ConsumeConcurrentlyStatus.CONSUME_SUCCESS));
+      started(trusting);
+
+      // Registered over HTTPS above; the ack goes there too.
+      String id = stack.send(topic, "TagA", "over tls");
+      waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+      assertThat(seen).containsExactly(id);
+      trusting.shutdown(); // before its broker instance goes
+    }
+  }
+
+  @Test
+  void aSubscriptionAfterTheStartIsRegisteredWithTheBrokerToo() throws Exception {
+    String first = stack.newTopic("pc_first");
+    String later = stack.newTopic("pc_later_sub");
+    String group = "g_" + first;
+    List<String> seen = new CopyOnWriteArrayList<>();
+
+    HalfmsgMQPushConsumer consumer = configured(group);
+    consumer.subscribe(first, "*");
+    consumer.registerMessageListener(
+        new MessageListenerConcurrently() {
+          @Override
+          public ConsumeConcurrentlyStatus consumeMessage(
+              List<MessageExt> msgs, ConsumeConcurrentlyContext context) {
+            for (MessageExt msg : msgs) {
+              seen.add(msg.getTopic() + "/" + msg.getUserProperty("HALFMSG_ID"));
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+          }
+        });
+    started(consumer);
+    consumer.subscribe(later, "TagA || TagB");
+
+    String id = stack.send(later, "TagB", "subscribed later");
+
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+    assertThat(seen).containsExactly(later + "/" + id);
+    assertThat(app.dedupeRow(group, id)).isTrue();
+  }
+
+  @Test
+  void aSubscriptionAfterTheStartThatTheBrokerRefusesFailsAndRocketMqKeepsItsOwn()
+      throws Exception {
+    String topic = stack.newTopic("pc_refuse_later");
+    HalfmsgMQPushConsumer consumer = configured("g_" + topic);
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently) (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+    started(consumer);
+
+    assertThatThrownBy(() -> consumer.subscribe("not a topic!", "*"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("HTTP 400");
+    assertThat(consumer.getDefaultMQPushConsumerImpl().getSubscriptionInner())
+        .doesNotContainKey("not a topic!")
+        .containsKey(topic);
+  }
+
+  @Test
+  void brokerUrlsAreCommaSeparatedAndCheckedAsTheBuildersCheckThem() throws Exception {
+    HalfmsgMQPushConsumer consumer = new HalfmsgMQPushConsumer("g_urls");
+    assertThatThrownBy(() -> consumer.setHalfmsgBrokerUrls("http://halfmsg-1:8080,ftp://halfmsg-2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("A broker URL must be http:// or https:// with a host: ftp://halfmsg-2");
+    assertThatThrownBy(() -> consumer.setHalfmsgBrokerUrls(" , "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("at least one broker URL is required");
+
+    // Both URLs of one comma-separated string are used: the first one is down, the second answers.
+    String topic = stack.newTopic("pc_urls");
+    String group = "g_" + topic;
+    HalfmsgMQPushConsumer failingOver = configured(group);
+    failingOver.setHalfmsgBrokerUrls("http://127.0.0.1:1, " + stack.brokerUrl());
+    failingOver.subscribe(topic, "*");
+    failingOver.registerMessageListener(
+        (MessageListenerConcurrently) (msgs, context) -> ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+    started(failingOver);
+
+    String id = stack.send(topic, "TagA", "failover");
+    waiting().until(() -> "ACKED".equals(stack.deliveryState(id, group)));
+  }
+
   private HalfmsgMQPushConsumer configured(String group) {
+    HalfmsgMQPushConsumer consumer = withoutDataSource(group);
+    consumer.setDataSource(app.dataSource());
+    return consumer;
+  }
+
+  /** A consumer whose test chooses its transactions ({@code setLocalTransactions}). */
+  private HalfmsgMQPushConsumer withoutDataSource(String group) {
     HalfmsgMQPushConsumer consumer = new HalfmsgMQPushConsumer(group);
     consumer.setNamesrvAddr(stack.namesrvAddr());
     consumer.setInstanceName(group);
     consumer.setHalfmsgBrokerUrls(stack.brokerUrl());
     consumer.setHalfmsgToken(BrokerClient.CONSUMER_TOKEN);
-    consumer.setDataSource(dataSource);
     consumer.setAutoCreateDedupeTable(true);
     consumer.setHalfmsgAckTimeout(Duration.ofSeconds(1));
     consumers.add(consumer);
     return consumer;
+  }
+
+  /** A listener, for tests about something else, that notes the halfmsg ids it is given. */
+  private static MessageListenerConcurrently noting(
+      List<String> ids, ConsumeConcurrentlyStatus status) {
+    return (msgs, context) -> {
+      msgs.forEach(m -> ids.add(m.getUserProperty("HALFMSG_ID")));
+      return status;
+    };
   }
 
   private static void started(HalfmsgMQPushConsumer consumer) throws MQClientException {
@@ -378,21 +614,8 @@ class HalfmsgMQPushConsumerTest {
     }
   }
 
-  private static int effect(String group, String id) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT n FROM effect WHERE consumer_group = ? AND message_id = ?")) {
-      ps.setString(1, group);
-      ps.setString(2, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    }
-  }
-
   private static List<String> appliedInOrder(String group) throws SQLException {
-    try (Connection c = dataSource.getConnection();
+    try (Connection c = app.dataSource().getConnection();
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT message_id FROM effect WHERE consumer_group = ? ORDER BY seq")) {
@@ -407,28 +630,19 @@ class HalfmsgMQPushConsumerTest {
     }
   }
 
-  private static boolean dedupeRow(String group, String id) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT 1 FROM halfmsg_consumed WHERE consumer_group = ? AND message_id = ?")) {
-      ps.setString(1, group);
-      ps.setString(2, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
+  private static double counter(
+      SimpleMeterRegistry meters, String name, String group, String outcome) {
+    return meters.get(name).tags("group", group, "outcome", outcome).functionCounter().count();
   }
 
-  private static int dedupeRows(String group) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT COUNT(*) FROM halfmsg_consumed WHERE consumer_group = ?")) {
-      ps.setString(1, group);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test did not release the listener");
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import com.zaxxer.hikari.HikariDataSource;
 import io.halfmsg.api.logging.LogContext;
-import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.logging.LogCapture;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
@@ -28,27 +26,22 @@ import org.slf4j.MDC;
 class MessageIdInLogsTest {
 
   @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
-  @RegisterExtension static TestDatabase appDb = new TestDatabase();
+  @RegisterExtension static AppDatabase app = new AppDatabase();
   @RegisterExtension static EmbeddedRocketMqExtension mq = EmbeddedRocketMqExtension.shared();
 
   static TestStack stack;
-  static HikariDataSource dataSource;
 
   @BeforeAll
   static void start() {
     stack =
         TestStack.start(
             brokerDb, mq.instance(), Map.of("logging.level.io.halfmsg.broker.delivery", "DEBUG"));
-    dataSource = TestStack.dataSource(appDb);
   }
 
   @AfterAll
   static void stop() {
     if (stack != null) {
       stack.close();
-    }
-    if (dataSource != null) {
-      dataSource.close();
     }
   }
 
@@ -60,12 +53,9 @@ class MessageIdInLogsTest {
     // After the broker started: Spring Boot's logging setup would have dropped the appender.
     try (LogCapture logs = LogCapture.start();
         HalfmsgConsumer consumer =
-            HalfmsgConsumer.builder()
-                .brokerUrls(stack.brokerUrl())
-                .token(BrokerClient.CONSUMER_TOKEN)
-                .namesrvAddr(stack.namesrvAddr())
-                .consumerGroup(group)
-                .dataSource(dataSource)
+            stack
+                .consumer(group)
+                .dataSource(app.dataSource())
                 .autoCreateDedupeTable(true)
                 .ackTimeout(Duration.ofSeconds(1))
                 .ackMaxDelay(Duration.ofMillis(10))

@@ -7,6 +7,7 @@ import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerInstances;
 import io.halfmsg.rocketmq.embedded.EmbeddedRocketMq;
 import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.tls.SelfSignedTls;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -18,12 +19,20 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class TestStack implements AutoCloseable {
 
+  private final TestDatabase brokerDb;
+  private final Map<String, Object> properties;
   private final EmbeddedRocketMq mq;
   private final ConfigurableApplicationContext broker;
   private final BrokerClient producer;
   private final BrokerClient admin;
 
-  private TestStack(EmbeddedRocketMq mq, ConfigurableApplicationContext broker) {
+  private TestStack(
+      TestDatabase brokerDb,
+      Map<String, Object> properties,
+      EmbeddedRocketMq mq,
+      ConfigurableApplicationContext broker) {
+    this.brokerDb = brokerDb;
+    this.properties = properties;
     this.mq = mq;
     this.broker = broker;
     this.producer = BrokerInstances.client(broker, BrokerClient.PRODUCER_TOKEN);
@@ -46,7 +55,20 @@ public final class TestStack implements AutoCloseable {
     props.put("halfmsg.delivery.max-backoff", "1s");
     props.put("halfmsg.check-back.first-check-after", "1h");
     props.putAll(extra);
-    return new TestStack(mq, BrokerInstances.start(brokerDb, props));
+    return new TestStack(brokerDb, props, mq, BrokerInstances.start(brokerDb, props));
+  }
+
+  /**
+   * A second broker instance on the same database and RocketMQ, serving only HTTPS with {@code
+   * tls}'s certificate, at {@code https://127.0.0.1:<BrokerInstances.port>}; the test closes it.
+   * Messages sent through this stack reach consumers that talk to it: instances share their
+   * database.
+   */
+  public ConfigurableApplicationContext startHttpsInstance(SelfSignedTls tls) {
+    Map<String, Object> props = new LinkedHashMap<>(properties);
+    props.putAll(tls.springBundles("server", "trust"));
+    props.put("server.ssl.bundle", "server");
+    return BrokerInstances.start(brokerDb, props);
   }
 
   public String brokerUrl() {
@@ -55,6 +77,18 @@ public final class TestStack implements AutoCloseable {
 
   public String namesrvAddr() {
     return mq.namesrvAddr();
+  }
+
+  /**
+   * A consumer of {@code group} on this broker (consumer token) and RocketMQ; the rest is the
+   * test's.
+   */
+  public HalfmsgConsumer.Builder consumer(String group) {
+    return HalfmsgConsumer.builder()
+        .brokerUrls(brokerUrl())
+        .token(BrokerClient.CONSUMER_TOKEN)
+        .namesrvAddr(namesrvAddr())
+        .consumerGroup(group);
   }
 
   /** A fresh topic name, created in RocketMQ so that consumers see its route at once. */

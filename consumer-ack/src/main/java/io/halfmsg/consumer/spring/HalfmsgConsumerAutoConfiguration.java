@@ -2,7 +2,6 @@ package io.halfmsg.consumer.spring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,22 +54,15 @@ public class HalfmsgConsumerAutoConfiguration {
       ObjectProvider<ObjectMapper> objectMapper,
       ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers,
       ObjectProvider<SslBundles> sslBundles) {
-    // Resolved here, not when the consumers start: a bundle that does not exist fails the start
-    // as a bean creation failure naming the property.
-    SSLContext sslContext =
-        properties.sslBundle() == null || properties.sslBundle().isBlank()
-            ? null
-            : SslBundleContexts.of(
-                sslBundles, "halfmsg.consumer.ssl-bundle", properties.sslBundle());
+    // The factory resolves the SSL bundle here, not when the consumers start: a bundle that does
+    // not exist fails the start as a bean creation failure naming the property.
     return new ListenerContainer(
         halfmsgListenerMethods,
-        properties,
-        sslContext,
+        HalfmsgConsumerFactory.of(properties, sslBundles, customizers),
         environment,
         dataSource,
         transactionManager,
-        objectMapper,
-        customizers);
+        objectMapper);
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
@@ -24,34 +23,30 @@ import org.springframework.transaction.PlatformTransactionManager;
 final class ListenerContainer implements SmartLifecycle {
 
   private final ListenerMethods methods;
+  private final HalfmsgConsumerFactory factory;
   private final HalfmsgConsumerProperties properties;
-  private final SSLContext sslContext;
   private final Environment environment;
   private final ObjectProvider<DataSource> dataSource;
   private final ObjectProvider<PlatformTransactionManager> transactionManager;
   private final ObjectProvider<ObjectMapper> objectMapper;
-  private final ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers;
   // Read by health checks while start() runs, hence copy-on-write rather than synchronized.
   private final List<HalfmsgConsumer> consumers = new CopyOnWriteArrayList<>();
   private volatile boolean running;
 
   ListenerContainer(
       ListenerMethods methods,
-      HalfmsgConsumerProperties properties,
-      SSLContext sslContext,
+      HalfmsgConsumerFactory factory,
       Environment environment,
       ObjectProvider<DataSource> dataSource,
       ObjectProvider<PlatformTransactionManager> transactionManager,
-      ObjectProvider<ObjectMapper> objectMapper,
-      ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers) {
+      ObjectProvider<ObjectMapper> objectMapper) {
     this.methods = methods;
-    this.properties = properties;
-    this.sslContext = sslContext;
+    this.factory = factory;
+    this.properties = factory.properties();
     this.environment = environment;
     this.dataSource = dataSource;
     this.transactionManager = transactionManager;
     this.objectMapper = objectMapper;
-    this.customizers = customizers;
   }
 
   @Override
@@ -103,36 +98,16 @@ final class ListenerContainer implements SmartLifecycle {
       List<ListenerMethods.Endpoint> endpoints,
       LocalTransactions transactions,
       ObjectMapper json) {
-    HalfmsgConsumerProperties p = properties;
-    HalfmsgConsumer.Builder b =
-        HalfmsgConsumer.builder()
-            .brokerUrls(required(p.brokerUrls().isEmpty() ? null : p.brokerUrls(), "broker-urls"))
-            .token(p.token())
-            .namesrvAddr(required(namesrvAddr(), "namesrv-addr"))
-            .consumerGroup(group)
-            .transactions(transactions)
-            .objectMapper(json)
-            .dedupeTable(p.dedupeTable())
-            .autoCreateDedupeTable(p.autoCreateDedupeTable())
-            .dedupeRetention(p.dedupeRetention())
-            .dedupePurgeInterval(p.dedupePurgeInterval())
-            .consumeThreads(p.consumeThreads())
-            .consumeBatchSize(p.consumeBatchSize())
-            .shutdownTimeout(p.shutdownTimeout())
-            .requestTimeout(p.requestTimeout())
-            .ackBatchSize(p.ack().batchSize())
-            .ackMaxDelay(p.ack().maxDelay())
-            .ackQueueCapacity(p.ack().queueCapacity());
-    // Unset: the broker's defaults apply.
-    if (p.ackTimeout() != null) {
-      b.ackTimeout(p.ackTimeout());
-    }
-    if (p.maxAttempts() != null) {
-      b.maxAttempts(p.maxAttempts());
-    }
-    if (sslContext != null) {
-      b.sslContext(sslContext);
-    }
+    required(properties.brokerUrls().isEmpty() ? null : properties.brokerUrls(), "broker-urls");
+    return factory.create(
+        group,
+        required(namesrvAddr(), "namesrv-addr"),
+        transactions,
+        b -> subscribe(b.objectMapper(json), endpoints, json));
+  }
+
+  private void subscribe(
+      HalfmsgConsumer.Builder b, List<ListenerMethods.Endpoint> endpoints, ObjectMapper json) {
     ObjectMapper types = json != null ? json : new ObjectMapper();
     for (ListenerMethods.Endpoint e : endpoints) {
       ListenerInvoker invoker = new ListenerInvoker(e.bean(), e.method());
@@ -145,8 +120,6 @@ final class ListenerContainer implements SmartLifecycle {
             "@HalfmsgListener " + invoker + " (bean " + e.beanName() + "): " + ex.getMessage(), ex);
       }
     }
-    customizers.orderedStream().forEach(c -> c.customize(b));
-    return b.build();
   }
 
   private Map<String, List<ListenerMethods.Endpoint>> endpointsByGroup() {

@@ -17,23 +17,18 @@ import io.halfmsg.producer.HalfmsgProducer;
 import io.halfmsg.producer.Message;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
-import java.io.InputStream;
+import io.halfmsg.testsupport.tls.SelfSignedTls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,17 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The demo over TLS only, with a self-signed certificate made here by the JDK's {@code keytool}:
- * the broker and order-service serve HTTPS ({@code server.ssl.bundle}); order-service and
- * repo-service call the broker, and the broker calls order-service's check-back endpoint, trusting
- * that certificate through a Spring Boot SSL bundle ({@code halfmsg.producer.ssl-bundle}, {@code
- * halfmsg.consumer.ssl-bundle}, {@code halfmsg.check-back.ssl-bundle}), never the JVM's default
- * trust store.
+ * The demo over TLS only, with a self-signed certificate ({@link SelfSignedTls}, by {@code
+ * keytool}): the broker and order-service serve HTTPS ({@code server.ssl.bundle}); order-service
+ * and repo-service call the broker, and the broker calls order-service's check-back endpoint,
+ * trusting that certificate through a Spring Boot SSL bundle ({@code halfmsg.producer.ssl-bundle},
+ * {@code halfmsg.consumer.ssl-bundle}, {@code halfmsg.check-back.ssl-bundle}), never the JVM's
+ * default trust store.
  */
 class TlsEndToEndTest {
 
   private static final String SECRET = "tls-check-back-secret";
-  private static final String PASSWORD = "test-store-password";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension static TestDatabase brokerDb = new TestDatabase();
@@ -71,65 +65,13 @@ class TlsEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path keyStore = dir.resolve("server.p12");
-    Path certificate = dir.resolve("server.crt");
-    Path trustStore = dir.resolve("trust.p12");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "halfmsg",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-validity",
-        "2",
-        "-dname",
-        "CN=localhost",
-        "-ext",
-        "SAN=ip:127.0.0.1,dns:localhost",
-        "-keystore",
-        keyStore.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        PASSWORD);
-    keytool(
-        "-exportcert",
-        "-alias",
-        "halfmsg",
-        "-rfc",
-        "-file",
-        certificate.toString(),
-        "-keystore",
-        keyStore.toString(),
-        "-storepass",
-        PASSWORD);
-    keytool(
-        "-importcert",
-        "-noprompt",
-        "-alias",
-        "halfmsg-ca",
-        "-file",
-        certificate.toString(),
-        "-keystore",
-        trustStore.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        PASSWORD);
-    trust = trustOnly(trustStore);
+    SelfSignedTls tls = SelfSignedTls.create(dir);
+    trust = tls.trustOnly();
     https = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
 
     // Every application gets the same two bundles: "server" to serve HTTPS with, "halfmsg-ca" to
     // trust the certificate with (as a private CA's would be trusted).
-    Map<String, String> bundles = new LinkedHashMap<>();
-    bundles.put("spring.ssl.bundle.jks.server.keystore.location", "file:" + keyStore);
-    bundles.put("spring.ssl.bundle.jks.server.keystore.password", PASSWORD);
-    bundles.put("spring.ssl.bundle.jks.server.keystore.type", "PKCS12");
-    bundles.put("spring.ssl.bundle.jks.halfmsg-ca.truststore.location", "file:" + trustStore);
-    bundles.put("spring.ssl.bundle.jks.halfmsg-ca.truststore.password", PASSWORD);
-    bundles.put("spring.ssl.bundle.jks.halfmsg-ca.truststore.type", "PKCS12");
+    Map<String, String> bundles = tls.springBundles("server", "halfmsg-ca");
 
     mq.createTopic("repo_deduction");
     Map<String, Object> brokerProps = new LinkedHashMap<>(bundles);
@@ -315,28 +257,5 @@ class TlsEndToEndTest {
   private static ConfigurableApplicationContext started(ConfigurableApplicationContext context) {
     started.add(context);
     return context;
-  }
-
-  private static SSLContext trustOnly(Path trustStore) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(trustStore)) {
-      store.load(in, PASSWORD.toCharArray());
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
-    assertThat(p.exitValue()).as("keytool %s: %s", args[0], output).isZero();
   }
 }

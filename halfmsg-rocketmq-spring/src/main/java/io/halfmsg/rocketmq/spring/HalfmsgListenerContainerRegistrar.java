@@ -1,7 +1,7 @@
 package io.halfmsg.rocketmq.spring;
 
 import io.halfmsg.consumer.HalfmsgConsumer;
-import io.halfmsg.consumer.spring.HalfmsgConsumerProperties;
+import io.halfmsg.consumer.spring.HalfmsgConsumerFactory;
 import io.halfmsg.consumer.spring.SpringTransactions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ public class HalfmsgListenerContainerRegistrar extends RocketMQMessageListenerCo
   private final ConfigurableEnvironment environment;
   private final RocketMQProperties rocketMQProperties;
   private final HalfmsgRocketMQSpringProperties own;
-  private final HalfmsgConsumerProperties consumer;
+  private final HalfmsgConsumerFactory factory;
   private final ObjectProvider<DataSource> dataSource;
   private final ObjectProvider<PlatformTransactionManager> transactionManager;
   private final Map<String, List<Endpoint>> byGroup = new LinkedHashMap<>();
@@ -56,7 +56,7 @@ public class HalfmsgListenerContainerRegistrar extends RocketMQMessageListenerCo
       ConfigurableEnvironment environment,
       RocketMQProperties rocketMQProperties,
       HalfmsgRocketMQSpringProperties own,
-      HalfmsgConsumerProperties consumer,
+      HalfmsgConsumerFactory factory,
       ObjectProvider<DataSource> dataSource,
       ObjectProvider<PlatformTransactionManager> transactionManager) {
     super(converter, environment, rocketMQProperties);
@@ -64,7 +64,7 @@ public class HalfmsgListenerContainerRegistrar extends RocketMQMessageListenerCo
     this.environment = environment;
     this.rocketMQProperties = rocketMQProperties;
     this.own = own;
-    this.consumer = consumer;
+    this.factory = factory;
     this.dataSource = dataSource;
     this.transactionManager = transactionManager;
   }
@@ -158,48 +158,29 @@ public class HalfmsgListenerContainerRegistrar extends RocketMQMessageListenerCo
               + " needs one DataSource and one"
               + " PlatformTransactionManager for the dedupe row and the listener's transaction");
     }
-    if (consumer.brokerUrls().isEmpty()) {
+    if (factory.properties().brokerUrls().isEmpty()) {
       throw new IllegalStateException(
           "halfmsg.consumer.broker-urls is required for acked consumer group " + group);
     }
-    HalfmsgConsumerProperties p = consumer;
-    HalfmsgConsumer.Builder b =
-        HalfmsgConsumer.builder()
-            .brokerUrls(p.brokerUrls())
-            .token(p.token())
-            .namesrvAddr(nameServers.get(group))
-            .consumerGroup(group)
-            .transactions(new SpringTransactions(tm, ds))
-            .dedupeTable(p.dedupeTable())
-            .autoCreateDedupeTable(p.autoCreateDedupeTable())
-            .dedupeRetention(p.dedupeRetention())
-            .dedupePurgeInterval(p.dedupePurgeInterval())
-            .consumeThreads(p.consumeThreads())
-            .consumeBatchSize(p.consumeBatchSize())
-            .shutdownTimeout(p.shutdownTimeout())
-            .requestTimeout(p.requestTimeout())
-            .ackBatchSize(p.ack().batchSize())
-            .ackMaxDelay(p.ack().maxDelay())
-            .ackQueueCapacity(p.ack().queueCapacity());
-    if (p.ackTimeout() != null) {
-      b.ackTimeout(p.ackTimeout());
-    }
-    if (p.maxAttempts() != null) {
-      b.maxAttempts(p.maxAttempts());
-    }
-    for (Endpoint e : endpoints) {
-      // rocketmq-spring's containers decode with UTF-8 unless told otherwise.
-      ListenerPayloads payloads =
-          new ListenerPayloads(
-              e.listener(), converter.getMessageConverter(), StandardCharsets.UTF_8);
-      RocketMQListener<Object> listener = e.listener();
-      b.subscribe(
-          e.topic(),
-          e.tags(),
-          byte[].class,
-          (body, received, connection) -> listener.onMessage(payloads.convert(body, received)));
-    }
-    return b.build();
+    return factory.create(
+        group,
+        nameServers.get(group),
+        new SpringTransactions(tm, ds),
+        b -> {
+          for (Endpoint e : endpoints) {
+            // rocketmq-spring's containers decode with UTF-8 unless told otherwise.
+            ListenerPayloads payloads =
+                new ListenerPayloads(
+                    e.listener(), converter.getMessageConverter(), StandardCharsets.UTF_8);
+            RocketMQListener<Object> listener = e.listener();
+            b.subscribe(
+                e.topic(),
+                e.tags(),
+                byte[].class,
+                (body, received, connection) ->
+                    listener.onMessage(payloads.convert(body, received)));
+          }
+        });
   }
 
   private void closeAll() {

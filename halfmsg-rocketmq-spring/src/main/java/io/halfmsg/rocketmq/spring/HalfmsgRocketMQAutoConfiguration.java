@@ -1,6 +1,8 @@
 package io.halfmsg.rocketmq.spring;
 
 import io.halfmsg.api.TransactionChecker;
+import io.halfmsg.consumer.spring.HalfmsgConsumerBuilderCustomizer;
+import io.halfmsg.consumer.spring.HalfmsgConsumerFactory;
 import io.halfmsg.consumer.spring.HalfmsgConsumerProperties;
 import io.halfmsg.producer.HalfmsgProducer;
 import io.halfmsg.producer.rocketmq.HalfmsgTransactionMQProducer;
@@ -14,6 +16,7 @@ import org.apache.rocketmq.spring.autoconfigure.RocketMQProperties;
 import org.apache.rocketmq.spring.core.RocketMQTemplate;
 import org.apache.rocketmq.spring.support.RocketMQMessageConverter;
 import org.apache.rocketmq.spring.support.RocketMQMessageListenerContainerRegistrar;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -34,6 +38,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * HalfmsgRocketMQTemplate} wired as rocketmq-spring wires its own (the {@code defaultMQProducer}
  * and {@code defaultLitePullConsumer} beans, the message converter), and its listener answers the
  * check-backs producer-sdk's auto-configuration hosts (Spring MVC route or built-in server).
+ *
+ * <p>Templates declared with {@code @ExtRocketMQTemplateConfiguration} stay rocketmq-spring's;
+ * those with a transaction listener are named in a warning at start-up ({@link
+ * ExtTemplateWarning}).
  *
  * <p>With {@code halfmsg.rocketmq-spring.consumers.*}, {@code @RocketMQMessageListener} consumer
  * groups opt into halfmsg's acked, deduplicated path ({@link HalfmsgListenerContainerRegistrar}).
@@ -62,6 +70,11 @@ public class HalfmsgRocketMQAutoConfiguration {
         @Qualifier(RocketMQAutoConfiguration.ROCKETMQ_TEMPLATE_DEFAULT_GLOBAL_NAME)
             HalfmsgRocketMQTemplate template) {
       return template.halfmsgProducer().transactionChecker();
+    }
+
+    @Bean
+    ExtTemplateWarning halfmsgExtTemplateWarning(ListableBeanFactory beans) {
+      return new ExtTemplateWarning(beans);
     }
 
     @Bean(
@@ -103,14 +116,18 @@ public class HalfmsgRocketMQAutoConfiguration {
         RocketMQProperties rocketMQProperties,
         HalfmsgRocketMQSpringProperties properties,
         HalfmsgConsumerProperties consumerProperties,
+        ObjectProvider<HalfmsgConsumerBuilderCustomizer> customizers,
+        ObjectProvider<SslBundles> sslBundles,
         ObjectProvider<DataSource> dataSource,
         ObjectProvider<PlatformTransactionManager> transactionManager) {
+      // As consumer-ack builds its consumers: the same properties, SSL bundle and customizers
+      // (among them the Micrometer registry).
       return new HalfmsgListenerContainerRegistrar(
           converter,
           environment,
           rocketMQProperties,
           properties,
-          consumerProperties,
+          HalfmsgConsumerFactory.of(consumerProperties, sslBundles, customizers),
           dataSource,
           transactionManager);
     }

@@ -3,9 +3,12 @@ package io.halfmsg.rocketmq.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerInstances;
+import io.halfmsg.consumer.spring.HalfmsgConsumerBuilderCustomizer;
 import io.halfmsg.rocketmq.spring.sample.OrderConsumer;
 import io.halfmsg.rocketmq.spring.sample.OrderCreated;
 import io.halfmsg.rocketmq.spring.sample.OrderService;
@@ -13,14 +16,20 @@ import io.halfmsg.rocketmq.spring.sample.OrderTransactionListener;
 import io.halfmsg.rocketmq.spring.sample.SampleApplication;
 import io.halfmsg.rocketmq.spring.sample.StockConsumer;
 import io.halfmsg.testsupport.db.TestDatabase;
+import io.halfmsg.testsupport.logging.LogCapture;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
+import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.client.producer.TransactionSendResult;
@@ -33,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * rocketmq-spring's sample producer, unchanged, on halfmsg: {@code sendMessageInTransaction} goes
@@ -54,6 +64,8 @@ class RocketMQSpringSampleTest {
   static ConfigurableApplicationContext app;
   static BrokerClient admin;
   static String topic;
+  static List<ILoggingEvent> startupWarnings;
+  static final AtomicInteger customized = new AtomicInteger();
 
   @BeforeAll
   static void start() throws Exception {
@@ -77,7 +89,19 @@ class RocketMQSpringSampleTest {
       s.execute(
           "CREATE TABLE t_stock_reservation (order_no VARCHAR(64) NOT NULL, amount INT NOT NULL)");
     }
-    app = new SpringApplicationBuilder(SampleApplication.class).run(arguments(Map.of()));
+    try (LogCapture logs = LogCapture.start()) {
+      app =
+          new SpringApplicationBuilder(SampleApplication.class)
+              // What an application's own customizer bean would be.
+              .initializers(
+                  c ->
+                      c.getBeanFactory()
+                          .registerSingleton(
+                              "countingCustomizer",
+                              (HalfmsgConsumerBuilderCustomizer) b -> customized.incrementAndGet()))
+              .run(arguments(Map.of()));
+      startupWarnings = logs.events().stream().filter(e -> e.getLevel() == Level.WARN).toList();
+    }
   }
 
   /** The sample's configuration: rocketmq-spring's as before, plus halfmsg's producer. */
@@ -99,6 +123,7 @@ class RocketMQSpringSampleTest {
     // Check-backs are the listener's: no barrier table.
     p.put("halfmsg.producer.barrier.enabled", "false");
     p.put("sample.topic", topic);
+    p.put("sample.ext-name-server", mq.instance().namesrvAddr());
     p.put("sample.plain-group", "order-plain-consumer");
     p.put("sample.stock-group", STOCK_GROUP);
     p.put("halfmsg.rocketmq-spring.consumers.acked-groups", STOCK_GROUP);
@@ -146,6 +171,72 @@ class RocketMQSpringSampleTest {
   }
 
   @Test
+  void asyncOneWayAndOrderlySendsOfTheTemplateStillGoStraightToRocketMq() throws Exception {
+    RocketMQTemplate template = app.getBean("rocketMQTemplate", RocketMQTemplate.class);
+    String async = "async-" + UUID.randomUUID();
+    String oneWay = "one-way-" + UUID.randomUUID();
+    String orderly = "orderly-" + UUID.randomUUID();
+    CompletableFuture<SendResult> asyncResult = new CompletableFuture<>();
+
+    template.asyncSend(
+        topic + ":created",
+        new OrderCreated(async, 2),
+        new SendCallback() {
+          @Override
+          public void onSuccess(SendResult sendResult) {
+            asyncResult.complete(sendResult);
+          }
+
+          @Override
+          public void onException(Throwable e) {
+            asyncResult.completeExceptionally(e);
+          }
+        });
+    template.sendOneWay(topic + ":created", new OrderCreated(oneWay, 2));
+    SendResult orderlyResult =
+        template.syncSendOrderly(topic + ":created", new OrderCreated(orderly, 2), orderly);
+
+    waiting()
+        .until(
+            () ->
+                consumer().received(async) == 1
+                    && consumer().received(oneWay) == 1
+                    && consumer().received(orderly) == 1);
+    assertThat(asyncResult.get(30, TimeUnit.SECONDS).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+    assertThat(orderlyResult.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+    for (String id : List.of(asyncResult.get().getMsgId(), orderlyResult.getMsgId())) {
+      assertThat(admin.get("/api/v1/messages/" + id).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void anExtTemplatesTransactionsStayOnRocketMqAndAreNamedInOneWarningAtStartUp() {
+    RocketMQTemplate ext = app.getBean("extRocketMQTemplate", RocketMQTemplate.class);
+    String orderNo = "ext-" + UUID.randomUUID();
+
+    TransactionSendResult result =
+        ext.sendMessageInTransaction(
+            topic + ":created",
+            MessageBuilder.withPayload(new OrderCreated(orderNo, 1)).build(),
+            null);
+
+    assertThat(result.getLocalTransactionState()).isEqualTo(LocalTransactionState.COMMIT_MESSAGE);
+    waiting().until(() -> consumer().received(orderNo) == 1);
+    assertThat(admin.get("/api/v1/messages/" + result.getMsgId()).status()).isEqualTo(404);
+    // One warning, naming the template and its listener; none for the template without one.
+    assertThat(startupWarnings)
+        .filteredOn(e -> e.getFormattedMessage().contains("@ExtRocketMQTemplateConfiguration"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getFormattedMessage())
+                    .contains(
+                        "'extRocketMQTemplate'", "'extTransactionListener'", "rocketMQTemplate"));
+    assertThat(startupWarnings)
+        .noneMatch(e -> e.getFormattedMessage().contains("auditRocketMQTemplate"));
+  }
+
+  @Test
   void aCommittedLocalTransactionIsDeliveredOnceThroughHalfmsg() {
     String orderNo = "commit-" + UUID.randomUUID();
 
@@ -173,6 +264,12 @@ class RocketMQSpringSampleTest {
                     STOCK_GROUP,
                     id))
         .isEqualTo(1);
+  }
+
+  @Test
+  void theOptedInGroupIsBuiltWithTheApplicationsConsumerCustomizers() {
+    // One acked group, one consumer built: as consumer-ack builds its @HalfmsgListener consumers.
+    assertThat(customized).hasValue(1);
   }
 
   @Test

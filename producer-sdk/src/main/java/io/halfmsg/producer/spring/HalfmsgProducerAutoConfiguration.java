@@ -102,8 +102,8 @@ public class HalfmsgProducerAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(JdbcTemplate.class)
   @ConditionalOnSingleCandidate(DataSource.class)
-  // Off for applications whose check-backs are answered otherwise (a RocketMQ listener) and
-  // which therefore need no barrier table.
+  // Read as a property, not from HalfmsgProducerProperties (where it is documented): conditions
+  // are evaluated before the properties are bound.
   @ConditionalOnProperty(
       prefix = "halfmsg.producer.barrier",
       name = "enabled",

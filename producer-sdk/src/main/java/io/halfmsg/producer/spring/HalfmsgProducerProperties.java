@@ -119,6 +119,10 @@ public record HalfmsgProducerProperties(
    * The barrier table: written by {@code HalfmsgTemplate} in each sending transaction, read by the
    * automatic check-back.
    *
+   * @param enabled Whether to set up the barrier table, HalfmsgTemplate and the barrier's
+   *     check-back (with a single DataSource). Off for applications whose check-backs are answered
+   *     otherwise (their own TransactionChecker, a RocketMQ transaction listener), which then need
+   *     no barrier table.
    * @param table Name of the barrier table.
    * @param autoCreate Whether to create the table at start-up if it is missing. Otherwise it must
    *     exist: the DDL is classpath:io/halfmsg/producer/barrier/halfmsg_barrier-mysql.sql.
@@ -128,6 +132,7 @@ public record HalfmsgProducerProperties(
    * @param purge Deleting rows the broker can no longer ask about.
    */
   public record Barrier(
+      @DefaultValue("true") boolean enabled,
       @DefaultValue("halfmsg_barrier") String table,
       @DefaultValue("false") boolean autoCreate,
       @DefaultValue("3s") Duration lockWaitTimeout,

@@ -2,6 +2,8 @@ package io.halfmsg.producer.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.api.TransactionChecker;
 import io.halfmsg.api.TransactionState;
 import io.halfmsg.producer.CheckBackServer;
@@ -10,6 +12,7 @@ import io.halfmsg.producer.barrier.BarrierPurger;
 import io.halfmsg.producer.barrier.BarrierTable;
 import io.halfmsg.producer.barrier.BarrierTransactionChecker;
 import io.halfmsg.testsupport.db.TestDatabase;
+import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -135,7 +138,30 @@ class HalfmsgProducerAutoConfigurationTest {
               assertThat(context).doesNotHaveBean(BarrierTable.class);
               assertThat(context).doesNotHaveBean(HalfmsgTemplate.class);
               assertThat(context).hasSingleBean(CheckBackServer.class);
+              assertThat(context.getBean(HalfmsgProducerProperties.class).barrier().enabled())
+                  .isFalse();
             });
+  }
+
+  @Test
+  void theBarrierSwitchIsInTheConfigurationMetadataWithItsDefaultAndMeaning() throws Exception {
+    JsonNode metadata;
+    try (InputStream in =
+        HalfmsgProducerProperties.class.getResourceAsStream(
+            "/META-INF/spring-configuration-metadata.json")) {
+      metadata = new ObjectMapper().readTree(in);
+    }
+    JsonNode enabled = null;
+    for (JsonNode p : metadata.path("properties")) {
+      if (p.path("name").asText().equals("halfmsg.producer.barrier.enabled")) {
+        enabled = p;
+      }
+    }
+
+    assertThat(enabled).isNotNull();
+    assertThat(enabled.path("type").asText()).isEqualTo("java.lang.Boolean");
+    assertThat(enabled.path("defaultValue").asBoolean(false)).isTrue();
+    assertThat(enabled.path("description").asText()).contains("TransactionChecker");
   }
 
   @Test

@@ -7,8 +7,10 @@ import org.springframework.context.annotation.ComponentScan;
 
 /**
  * An application written the way rocketmq-spring's samples write one: a {@code RocketMQTemplate}
- * producer with a {@code @RocketMQTransactionListener}, and {@code @RocketMQMessageListener}
- * consumers. Nothing in it knows about halfmsg; the tests add the module and its configuration.
+ * producer with a {@code @RocketMQTransactionListener}, two
+ * {@code @ExtRocketMQTemplateConfiguration} templates (one with its own transaction listener), and
+ * {@code @RocketMQMessageListener} consumers. Nothing in it knows about halfmsg; the tests add the
+ * module and its configuration.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(
