@@ -69,6 +69,28 @@ public final class AppDatabase implements AfterAllCallback {
     return count("SELECT COUNT(*) FROM halfmsg_consumed WHERE consumer_group = ?", group);
   }
 
+  /** A row of a query's result. */
+  public interface Row {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs a query of the test's own and hands each row to {@code row}. */
+  public void query(String sql, Row row, String... parameters) {
+    try (Connection c = dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          row.read(rs);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private int count(String sql, String... parameters) {
     try (Connection c = dataSource().getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {

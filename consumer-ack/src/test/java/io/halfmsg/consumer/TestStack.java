@@ -120,7 +120,15 @@ public final class TestStack implements AutoCloseable {
 
   /** Prepares and commits a message as a producer would; returns its id. */
   public String send(String topic, String tag, String body) {
+    return send(topic, tag, body, null);
+  }
+
+  /** {@link #send(String, String, String)} with a sharding key (none if null). */
+  public String send(String topic, String tag, String body, String shardingKey) {
     Map<String, Object> m = new LinkedHashMap<>();
+    if (shardingKey != null) {
+      m.put("shardingKey", shardingKey);
+    }
     m.put("producerGroup", "test-producer");
     m.put("topic", topic);
     if (tag != null) {

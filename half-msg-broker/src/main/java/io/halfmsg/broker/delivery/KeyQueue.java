@@ -237,15 +237,15 @@ public class KeyQueue {
             args);
     List<Holder> heads = new ArrayList<>(firsts.size());
     for (Holder f : firsts) {
-      String messageId =
-          jdbc.queryForObject(
+      // Released since the first read (gone, then): nothing to look at.
+      jdbc.queryForList(
               "SELECT message_id FROM hm_key_queue WHERE topic = ? AND sharding_key = ?"
                   + " AND message_pk = ?",
               String.class,
               f.topic(),
               f.shardingKey(),
-              f.messagePk());
-      heads.add(new Holder(f.topic(), f.shardingKey(), f.messagePk(), messageId));
+              f.messagePk())
+          .forEach(id -> heads.add(new Holder(f.topic(), f.shardingKey(), f.messagePk(), id)));
     }
     return heads;
   }
