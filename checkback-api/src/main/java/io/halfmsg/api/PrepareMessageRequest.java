@@ -16,6 +16,10 @@ import java.util.Map;
  * @param bodyEncoding {@code utf8} (the default) or {@code base64}
  * @param properties optional user properties, copied onto the RocketMQ message
  * @param checkAfterMs optional delay before the first check-back, overriding the broker default
+ * @param deliverAfterMs optional: forward the committed message no earlier than this many
+ *     milliseconds after the prepare; not together with {@code deliverAt}
+ * @param deliverAt optional: forward the committed message no earlier than this time (epoch
+ *     milliseconds); not together with {@code deliverAfterMs}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PrepareMessageRequest(
@@ -27,7 +31,9 @@ public record PrepareMessageRequest(
     String body,
     String bodyEncoding,
     Map<String, String> properties,
-    Long checkAfterMs) {
+    Long checkAfterMs,
+    Long deliverAfterMs,
+    Long deliverAt) {
 
   /** Body encoding for text payloads (the default). */
   public static final String UTF8 = "utf8";

@@ -388,7 +388,9 @@ public final class HalfmsgProducer implements AutoCloseable {
         text != null ? text : Base64.getEncoder().encodeToString(body),
         text != null ? PrepareMessageRequest.UTF8 : PrepareMessageRequest.BASE64,
         m.properties().isEmpty() ? null : m.properties(),
-        m.checkAfter() == null ? null : m.checkAfter().toMillis());
+        m.checkAfter() == null ? null : m.checkAfter().toMillis(),
+        null,
+        null);
   }
 
   /** The body as text if it is valid UTF-8 (so it stays readable in the broker), else null. */

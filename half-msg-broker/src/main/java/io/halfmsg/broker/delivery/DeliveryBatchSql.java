@@ -28,12 +28,14 @@ class DeliveryBatchSql {
 
   /**
    * In the commit transaction: one delivery per group subscribed to the message's topic, due for
-   * redelivery when the group's ack timeout passes. Reads the subscriptions from the database, so
-   * every broker instance sees the same groups.
+   * redelivery when the group's ack timeout passes after the message could be forwarded (its
+   * commit, or its {@code deliver_at} if later: a held message is not redelivered before its time).
+   * Reads the subscriptions from the database, so every broker instance sees the same groups.
    */
   int insertForSubscribers(List<String> messageIds, Instant now) {
     String at = ListSql.instantText(now);
-    List<Object> args = new ArrayList<>(messageIds.size() + 2);
+    List<Object> args = new ArrayList<>(messageIds.size() + 3);
+    args.add(at);
     args.add(at);
     args.add(at);
     args.addAll(messageIds);
@@ -42,7 +44,9 @@ class DeliveryBatchSql {
             + " max_attempts, ack_timeout_ms, next_attempt_at, version, created_at)"
             + " SELECT m.message_id, s.consumer_group, m.topic, 'PENDING', 1, s.max_attempts,"
             + " s.ack_timeout_ms,"
-            + " TIMESTAMPADD(MICROSECOND, s.ack_timeout_ms * 1000, CAST(? AS DATETIME(6))), 0, ?"
+            + " TIMESTAMPADD(MICROSECOND, s.ack_timeout_ms * 1000,"
+            + " GREATEST(CAST(? AS DATETIME(6)), COALESCE(m.deliver_at, CAST(? AS DATETIME(6))))),"
+            + " 0, ?"
             + " FROM hm_message m JOIN hm_subscription s ON s.topic = m.topic"
             + " WHERE (s.tags IS NULL OR (m.tag IS NOT NULL"
             + " AND LOCATE(CONCAT('||', m.tag, '||'), CONCAT('||', s.tags, '||')) > 0))"

@@ -18,7 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Forwards what the fast path missed: COMMITTED messages still unconfirmed {@code
  * forward-retry-after} after their commit (a broker crash between commit and send, RocketMQ
- * unavailable). A failed send is retried when the lease runs out.
+ * unavailable). A failed send is retried when the lease runs out. Also the one sender of delayed
+ * messages: those committed before their {@code deliver_at} come due at it (see {@code
+ * NextLook#afterCommit}), so the claim's lease keeps two instances from forwarding one twice.
  */
 @Component
 class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
@@ -91,16 +93,21 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
       // Forwarded (by the fast path's late confirmation) between the claim and this read.
       return;
     }
+    if (m.heldForDelivery() && m.deliverAt().isAfter(clock.instant())) {
+      // Claimed early by an instance whose clock runs ahead: not before its time by this one.
+      messages.retryForwardAt(m.id(), m.version(), m.deliverAt());
+      return;
+    }
     try {
       sender.send(m);
-      meters.sent(m.resolvedAt());
+      meters.sent(m.forwardableSince());
       confirmations.confirmNow(m.id());
       log.debug("Forwarded {} (recovery)", m.messageId());
     } catch (Exception e) {
       meters.sendFailed(DeliveryMeters.Path.RECOVERY);
       // RocketMqReachability warns about failing sends; this one comes due again soon, not only
       // when the lease runs out, so that it goes out soon after RocketMQ is back.
-      Instant next = nextLook.forwardRetry(m.resolvedAt(), clock.instant());
+      Instant next = nextLook.forwardRetry(m.forwardableSince(), clock.instant());
       messages.retryForwardAt(m.id(), m.version(), next);
       log.debug("Forwarding {} failed; next try at {}: {}", m.messageId(), next, e.toString());
     }

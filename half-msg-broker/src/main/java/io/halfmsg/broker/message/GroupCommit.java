@@ -70,7 +70,13 @@ class GroupCommit implements DisposableBean {
       NewMessage message,
       Instant now,
       Instant nextCheckAt,
-      CompletableFuture<PrepareOutcome> done) {}
+      CompletableFuture<PrepareOutcome> done) {
+
+    /** The stored {@code deliver_at}: the request's delay from this prepare's time. */
+    Instant deliverAt() {
+      return message.deliverAtFrom(now);
+    }
+  }
 
   /** A producer decision waiting for its batch. */
   record Resolve(
@@ -184,7 +190,9 @@ class GroupCommit implements DisposableBean {
         outcomes.put(
             p,
             new PrepareOutcome(
-                false, MessageState.PREPARED, p.message().sameContentAs(first.message())));
+                false,
+                MessageState.PREPARED,
+                p.message().sameContentAs(first.message(), first.now())));
       }
     }
     return outcomes;
@@ -278,12 +286,13 @@ class GroupCommit implements DisposableBean {
             committed.stream().map(rows::get).toList(),
             MessageState.COMMITTED,
             now,
-            nextLook.after(MessageState.COMMITTED, now));
+            m -> nextLook.afterCommit(m.deliverAt(), now));
+    Instant rolledBackLook = nextLook.after(MessageState.ROLLED_BACK, now);
     store.decideByProducer(
         rolledBack.stream().map(rows::get).toList(),
         MessageState.ROLLED_BACK,
         now,
-        nextLook.after(MessageState.ROLLED_BACK, now));
+        m -> rolledBackLook);
     handoff.committedAsRead(nowCommitted, now);
     return outcomes;
   }

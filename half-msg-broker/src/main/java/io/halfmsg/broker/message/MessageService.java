@@ -155,12 +155,17 @@ public class MessageService {
   public MessageStateResponse resolveParked(
       String messageId, MessageState target, Operator operator) {
     Instant now = clock.instant();
+    // Read outside the update's transaction: a message's delivery time never changes.
+    Instant deliverAt = messages.find(messageId).map(StoredMessage::deliverAt).orElse(null);
+    Instant next =
+        target == MessageState.COMMITTED
+            ? nextLook.afterCommit(deliverAt, now)
+            : nextLook.after(target, now);
     boolean resolved =
         Boolean.TRUE.equals(
             transaction.execute(
                 s -> {
-                  if (!messages.resolveParkedByOperator(
-                      messageId, target, now, nextLook.after(target, now))) {
+                  if (!messages.resolveParkedByOperator(messageId, target, now, next)) {
                     return false;
                   }
                   if (target == MessageState.COMMITTED) {

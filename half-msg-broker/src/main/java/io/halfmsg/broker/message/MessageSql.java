@@ -27,15 +27,15 @@ class MessageSql {
   private static final String COLUMNS =
       "id, message_id, producer_group, topic, tag, msg_keys, body, body_encoding,"
           + " properties, state, check_count, next_check_at, version, created_at, resolved_at,"
-          + " resolved_by, forwarded_at";
+          + " resolved_by, forwarded_at, deliver_at";
 
   private static final String SELECT_MESSAGES = "SELECT " + COLUMNS + " FROM hm_message";
 
   private static final String INSERT_PREPARED =
       "INSERT INTO hm_message (message_id, producer_group, topic, tag, msg_keys, body,"
-          + " body_encoding, properties, state, check_count, next_check_at, version, created_at)"
-          + " VALUES ";
-  private static final String PREPARED_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', 0, ?, 0, ?)";
+          + " body_encoding, properties, state, check_count, next_check_at, version, created_at,"
+          + " deliver_at) VALUES ";
+  private static final String PREPARED_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', 0, ?, 0, ?, ?)";
 
   private final JdbcTemplate jdbc;
 
@@ -62,7 +62,8 @@ class MessageSql {
         ListSql.readInstant(rs, 14),
         ListSql.readInstant(rs, 15),
         resolvedBy == null ? null : ResolvedBy.valueOf(resolvedBy),
-        ListSql.readInstant(rs, 17));
+        ListSql.readInstant(rs, 17),
+        ListSql.readInstant(rs, 18));
   }
 
   /** The prepares of many concurrent requests in one statement. */
@@ -83,6 +84,8 @@ class MessageSql {
             ps.setString(i++, ListSql.propertiesText(m.properties()));
             ps.setString(i++, ListSql.instantText(p.nextCheckAt()));
             ps.setString(i++, ListSql.instantText(p.now()));
+            Instant deliverAt = p.deliverAt();
+            ps.setString(i++, deliverAt == null ? null : ListSql.instantText(deliverAt));
           }
         });
   }

@@ -13,7 +13,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** A message as {@code GET /api/v1/messages/{messageId}} and the console show it. */
+/**
+ * A message as {@code GET /api/v1/messages/{messageId}} and the console show it.
+ *
+ * @param deliverAt when it may be forwarded at the earliest, if the prepare asked for a delay
+ */
 public record MessageView(
     String messageId,
     String producerGroup,
@@ -29,6 +33,7 @@ public record MessageView(
     Instant createdAt,
     Instant resolvedAt,
     ResolvedBy resolvedBy,
+    Instant deliverAt,
     List<DeliveryView> deliveries,
     List<HistoryEntry> history) {
 
@@ -58,6 +63,7 @@ public record MessageView(
         m.createdAt(),
         m.resolvedAt(),
         m.resolvedBy(),
+        m.deliverAt(),
         deliveries,
         history(m, deliveries, storedEvents));
   }

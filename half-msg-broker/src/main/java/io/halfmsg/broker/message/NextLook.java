@@ -50,6 +50,23 @@ public class NextLook {
     return forwardRetry(now, now);
   }
 
+  /**
+   * Whether a message with this delivery time, committed at {@code committedAt}, is held until
+   * then: the one rule for the commit's next look ({@link #afterCommit}), the fast path and cancel.
+   */
+  public static boolean holds(Instant deliverAt, Instant committedAt) {
+    return deliverAt != null && committedAt != null && deliverAt.isAfter(committedAt);
+  }
+
+  /**
+   * When a message committed at {@code now} is next looked at: at its delivery time if it is held
+   * until then (the recovery scanner's claim forwards it; nothing else does), else as {@link
+   * #after} says.
+   */
+  public Instant afterCommit(Instant deliverAt, Instant now) {
+    return holds(deliverAt, now) ? deliverAt : after(MessageState.COMMITTED, now);
+  }
+
   public Instant after(MessageState decided, Instant now) {
     return switch (decided) {
       case COMMITTED -> now.plus(delivery.forwardRetryAfter());

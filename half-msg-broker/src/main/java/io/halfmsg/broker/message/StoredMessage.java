@@ -4,7 +4,11 @@ import io.halfmsg.api.MessageState;
 import java.time.Instant;
 import java.util.Map;
 
-/** A half message as the store keeps it. */
+/**
+ * A half message as the store keeps it.
+ *
+ * @param deliverAt when it may be forwarded at the earliest, or null (see {@link NextLook#holds})
+ */
 public record StoredMessage(
     long id,
     String messageId,
@@ -22,7 +26,24 @@ public record StoredMessage(
     Instant createdAt,
     Instant resolvedAt,
     ResolvedBy resolvedBy,
-    Instant forwardedAt) {
+    Instant forwardedAt,
+    Instant deliverAt) {
+
+  /**
+   * Whether the broker holds this committed message until {@code deliverAt}: committed before that
+   * time. The fast path leaves it alone; the recovery scanner forwards it when it is due.
+   */
+  public boolean heldForDelivery() {
+    return NextLook.holds(deliverAt, resolvedAt);
+  }
+
+  /**
+   * Since when it could be forwarded: its commit, or its delivery time if that came later. What
+   * forward latency and forward retries count from.
+   */
+  public Instant forwardableSince() {
+    return heldForDelivery() ? deliverAt : resolvedAt;
+  }
 
   /**
    * This message as a producer's decision at {@code now} leaves it ({@code
@@ -46,6 +67,7 @@ public record StoredMessage(
         createdAt,
         now,
         ResolvedBy.PRODUCER,
-        forwardedAt);
+        forwardedAt,
+        deliverAt);
   }
 }

@@ -121,7 +121,8 @@ class MessageStoreTest {
 
   private static GroupCommit.Prepare prepare(String messageId, String body) {
     return new GroupCommit.Prepare(
-        new NewMessage(messageId, "g", "t", null, null, body.getBytes(), "utf8", Map.of(), null),
+        new NewMessage(
+            messageId, "g", "t", null, null, body.getBytes(), "utf8", Map.of(), null, null, null),
         NOW,
         NOW.plusSeconds(5),
         new CompletableFuture<>());
