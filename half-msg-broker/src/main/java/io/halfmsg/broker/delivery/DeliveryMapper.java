@@ -25,6 +25,8 @@ interface DeliveryMapper {
 
   int markDead(@Param("id") long id, @Param("version") int version);
 
+  int deleteOfMessage(@Param("messageId") String messageId);
+
   List<DeliveryView> findByMessageId(@Param("messageId") String messageId);
 
   DeliveryState findState(

@@ -33,6 +33,9 @@ public class MessageHistory {
   /** An operator sent a parked message back to check-back. */
   public static final String REARMED = "REARMED";
 
+  /** An operator cancelled a message held for its delivery time. */
+  public static final String CANCELLED = "CANCELLED";
+
   /** Events kept in view per message: the latest ones, so a long story stays readable. */
   static final int SHOWN = 100;
 

@@ -195,8 +195,14 @@ public class MessageService {
         "Message " + messageId + " is " + current.state() + ", not PARKED.");
   }
 
+  /**
+   * Whether the producer committed it: a repeated commit answers these states without an error (an
+   * operator's cancel came after the producer's commit, which stands).
+   */
   private static boolean isCommitted(MessageState state) {
-    return state == MessageState.COMMITTED || state == MessageState.FORWARDED;
+    return state == MessageState.COMMITTED
+        || state == MessageState.FORWARDED
+        || state == MessageState.CANCELLED;
   }
 
   /** A message with its deliveries and history; 404 for an unknown id. */

@@ -107,6 +107,14 @@ public class MessageStore {
   }
 
   /**
+   * Cancels a COMMITTED message held for its delivery time, before that time and before any scanner
+   * claimed it, kept until {@code retainUntil}; false otherwise.
+   */
+  public boolean cancelHeld(String messageId, Instant now, Instant retainUntil) {
+    return mapper.cancelHeld(messageId, now, retainUntil) == 1;
+  }
+
+  /**
    * The check-back claim's lock: up to {@code limit} PREPARED messages due at {@code now}, skipping
    * rows other instances hold, with the version {@link #extendLease} will write.
    */

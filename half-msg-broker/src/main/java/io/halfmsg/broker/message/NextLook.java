@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * When the broker next looks at a message once it is decided. {@code next_check_at} means "next
  * time a scanner must look at this row" in every state, so one index serves all the scanners:
- * check-back for PREPARED, forward recovery for COMMITTED, retention for FORWARDED and ROLLED_BACK.
+ * check-back for PREPARED, forward recovery for COMMITTED, retention for FORWARDED, ROLLED_BACK and
+ * CANCELLED.
  */
 @Component
 public class NextLook {
@@ -70,7 +71,7 @@ public class NextLook {
   public Instant after(MessageState decided, Instant now) {
     return switch (decided) {
       case COMMITTED -> now.plus(delivery.forwardRetryAfter());
-      case FORWARDED, ROLLED_BACK -> now.plus(retention.retention());
+      case FORWARDED, ROLLED_BACK, CANCELLED -> now.plus(retention.retention());
       case PREPARED, PARKED -> throw new IllegalArgumentException(decided + " is not decided");
     };
   }

@@ -18,7 +18,7 @@ class StoreStats {
 
   /** The message states counted, the decided ones that are not finished included. */
   static final List<String> MESSAGE_STATES =
-      List.of("PREPARED", "COMMITTED", "PARKED", "ROLLED_BACK");
+      List.of("PREPARED", "COMMITTED", "PARKED", "ROLLED_BACK", "CANCELLED");
 
   /** The delivery states counted: the ones that still wait for an ack. */
   static final List<String> DELIVERY_STATES = List.of("PENDING", "DEAD");

@@ -45,6 +45,7 @@ class EndpointRoleMatrixTest {
     ENDPOINTS.put("GET /api/v1/messages/{messageId}", Role.ADMIN);
     ENDPOINTS.put("POST /api/v1/messages/{messageId}/resolve", Role.ADMIN);
     ENDPOINTS.put("POST /api/v1/messages/{messageId}/rearm", Role.ADMIN);
+    ENDPOINTS.put("POST /api/v1/messages/{messageId}/cancel", Role.ADMIN);
     ENDPOINTS.put("GET /api/v1/stats", Role.ADMIN);
     ENDPOINTS.put("GET /api/v1/subscriptions", Role.ADMIN);
     ENDPOINTS.put("DELETE /api/v1/subscriptions/{group}/topics/{topic}", Role.ADMIN);

@@ -206,6 +206,96 @@ class DelayedDeliveryTest {
     }
   }
 
+  @Test
+  void anOperatorCancelsAHeldMessageWhichIsThenNeverDelivered() throws Exception {
+    String group = "cancel_" + topic;
+    subscribe(consumerClient(), group, topic, 500);
+    try (PlainConsumer consumer =
+        new PlainConsumer(mq.instance().namesrvAddr(), group, topic, "*")) {
+      Map<String, Object> m = DeliveryTest.message(topic, "deduct");
+      m.put("deliverAfterMs", 2000);
+      String id = id(m);
+      producer.prepare(m);
+      producer.commit(id);
+      assertThat(admin.get("/api/v1/messages/" + id).json().path("deliveries")).hasSize(1);
+
+      Response cancelled = cancel(id, "order withdrawn by the customer");
+      assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+      assertThat(cancelled.text("state")).isEqualTo("CANCELLED");
+      assertThat(admin.operatorLines(id))
+          .containsExactly("CANCELLED admin cancel: order withdrawn by the customer");
+      assertThat(cancel(id, "again").text("state")).as("idempotent").isEqualTo("CANCELLED");
+      assertThat(admin.operatorLines(id)).as("recorded once").hasSize(1);
+      Response commitAgain = producer.commit(id);
+      assertThat(commitAgain.status()).as("the producer's commit stands").isEqualTo(200);
+      assertThat(commitAgain.text("state")).isEqualTo("CANCELLED");
+      assertThat(producer.rollback(id).status()).isEqualTo(409);
+
+      await("never forwarded nor redelivered, well past its time and ack timeout")
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(6))
+          .until(() -> consumer.count(id) == 0 && "CANCELLED".equals(state(id)));
+      JsonNode view = admin.get("/api/v1/messages/" + id).json();
+      assertThat(view.path("deliveries")).as("its deliveries are closed").isEmpty();
+      assertThat(view.path("history").findValuesAsText("event"))
+          .containsSubsequence("PREPARED", "COMMITTED", "CANCELLED");
+      assertThat(admin.get("/api/v1/stats").json().path("messages").path("CANCELLED").asLong())
+          .isPositive();
+      assertThat(admin.get("/api/v1/messages?state=CANCELLED").json().findValuesAsText("messageId"))
+          .contains(id);
+    }
+  }
+
+  @Test
+  void onlyAHeldMessageBeforeItsTimeCanBeCancelled() throws Exception {
+    try (PlainConsumer consumer =
+        new PlainConsumer(mq.instance().namesrvAddr(), "plain_" + topic, topic, "*")) {
+      Map<String, Object> soon = DeliveryTest.message(topic, "deduct");
+      soon.put("deliverAfterMs", 300);
+      producer.prepare(soon);
+      producer.commit(id(soon));
+      awaitStoredOnce(consumer, id(soon));
+      await().atMost(PATIENCE).until(() -> "FORWARDED".equals(state(id(soon))));
+      assertNotHeld(cancel(id(soon), "too late"));
+
+      Map<String, Object> plain = DeliveryTest.message(topic, "deduct");
+      producer.prepare(plain);
+      assertNotHeld(cancel(id(plain), "not committed"));
+      producer.commit(id(plain));
+      awaitStoredOnce(consumer, id(plain));
+      assertNotHeld(cancel(id(plain), "no delivery time"));
+
+      Map<String, Object> later = DeliveryTest.message(topic, "deduct");
+      later.put("deliverAfterMs", 60_000);
+      producer.prepare(later);
+      assertNotHeld(cancel(id(later), "prepared, not committed"));
+      producer.rollback(id(later));
+      assertNotHeld(cancel(id(later), "rolled back"));
+
+      assertThat(cancel("no-such-message", "gone").status()).isEqualTo(404);
+      Response noReason =
+          admin.post("/api/v1/messages/" + id(later) + "/cancel", BrokerClient.json(Map.of()));
+      assertThat(noReason.status()).isEqualTo(400);
+      assertThat(
+              producer
+                  .post("/api/v1/messages/" + id(later) + "/cancel", "{\"reason\":\"x\"}")
+                  .status())
+          .as("an operator's action")
+          .isEqualTo(403);
+      assertThat(admin.operatorLines(id(later))).isEmpty();
+    }
+  }
+
+  private static void assertNotHeld(Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(409);
+    assertThat(r.problemType()).isEqualTo("urn:halfmsg:problem:not-held");
+  }
+
+  private Response cancel(String id, String reason) {
+    return admin.post(
+        "/api/v1/messages/" + id + "/cancel", BrokerClient.json(Map.of("reason", reason)));
+  }
+
   /** Waits until RocketMQ stored the message exactly once and the consumer received it. */
   static void awaitStoredOnce(PlainConsumer consumer, String id) {
     await().atMost(PATIENCE).until(() -> consumer.count(id) >= 1);
