@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * on its way; a message that may be on its way is a conflict, not a cancel that might not hold.
  */
 @Service
-public class HeldMessages {
+class HeldMessages {
 
   private final MessageStore store;
   private final MessageService messages;
@@ -54,7 +54,7 @@ public class HeldMessages {
    * Cancels a held message; the same cancel again answers the same. 404 for an unknown message, 409
    * for one that is not (or no longer) held.
    */
-  public MessageStateResponse cancel(String messageId, Operator operator) {
+  MessageStateResponse cancel(String messageId, Operator operator) {
     Instant now = clock.instant();
     // The state change, the deliveries and the history line commit together, or none does.
     boolean cancelled =

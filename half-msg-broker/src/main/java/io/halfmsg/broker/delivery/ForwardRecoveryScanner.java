@@ -101,7 +101,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
     try {
       sender.send(m);
       meters.sent(m.forwardableSince());
-      confirmations.confirmNow(m.id());
+      confirmations.confirmRecovered(m.id());
       log.debug("Forwarded {} (recovery)", m.messageId());
     } catch (Exception e) {
       meters.sendFailed(DeliveryMeters.Path.RECOVERY);
