@@ -389,8 +389,8 @@ public final class HalfmsgProducer implements AutoCloseable {
         text != null ? PrepareMessageRequest.UTF8 : PrepareMessageRequest.BASE64,
         m.properties().isEmpty() ? null : m.properties(),
         m.checkAfter() == null ? null : m.checkAfter().toMillis(),
-        null,
-        null);
+        m.deliverAfter() == null ? null : m.deliverAfter().toMillis(),
+        m.deliverAt() == null ? null : m.deliverAt().toEpochMilli());
   }
 
   /** The body as text if it is valid UTF-8 (so it stays readable in the broker), else null. */

@@ -3,6 +3,7 @@ package io.halfmsg.producer;
 import io.halfmsg.api.WireRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +35,8 @@ public final class Message {
   private final byte[] body;
   private final Map<String, String> properties;
   private final Duration checkAfter;
+  private final Duration deliverAfter;
+  private final Instant deliverAt;
 
   private Message(Builder b) {
     this.messageId = b.messageId;
@@ -46,6 +49,8 @@ public final class Message {
     }
     this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
     this.checkAfter = b.checkAfter;
+    this.deliverAfter = b.deliverAfter;
+    this.deliverAt = b.deliverAt;
   }
 
   /** Starts a message to {@code topic}. */
@@ -97,6 +102,19 @@ public final class Message {
     return checkAfter;
   }
 
+  /**
+   * How long after its prepare the broker forwards this message at the earliest once committed, or
+   * {@code null}.
+   */
+  public Duration deliverAfter() {
+    return deliverAfter;
+  }
+
+  /** When the broker forwards this message at the earliest once committed, or {@code null}. */
+  public Instant deliverAt() {
+    return deliverAt;
+  }
+
   /** A builder that starts from this message. */
   public Builder toBuilder() {
     Builder b = new Builder(topic);
@@ -106,6 +124,8 @@ public final class Message {
     b.body = body;
     b.properties.putAll(properties);
     b.checkAfter = checkAfter;
+    b.deliverAfter = deliverAfter;
+    b.deliverAt = deliverAt;
     return b;
   }
 
@@ -142,7 +162,9 @@ public final class Message {
         && Objects.equals(keys, m.keys)
         && Arrays.equals(body, m.body)
         && properties.equals(m.properties)
-        && Objects.equals(checkAfter, m.checkAfter);
+        && Objects.equals(checkAfter, m.checkAfter)
+        && Objects.equals(deliverAfter, m.deliverAfter)
+        && Objects.equals(deliverAt, m.deliverAt);
   }
 
   @Override
@@ -159,6 +181,8 @@ public final class Message {
     private byte[] body;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private Duration checkAfter;
+    private Duration deliverAfter;
+    private Instant deliverAt;
 
     private Builder(String topic) {
       this.topic = Objects.requireNonNull(topic, "topic");
@@ -230,6 +254,43 @@ public final class Message {
         throw new IllegalArgumentException("checkAfter must not be negative: " + checkAfter);
       }
       this.checkAfter = checkAfter;
+      return this;
+    }
+
+    /**
+     * Delayed delivery: once committed, the broker holds the message and forwards it to RocketMQ no
+     * earlier than {@code delay} after its prepare (at most the broker's {@code
+     * halfmsg.delivery.max-delay}, 40 days by default). Replaces a {@link #deliverAt}; {@code null}
+     * for none.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder deliverAfter(Duration delay) {
+      if (delay != null && delay.isNegative()) {
+        throw new IllegalArgumentException("deliverAfter must not be negative: " + delay);
+      }
+      this.deliverAfter = delay;
+      if (delay != null) {
+        this.deliverAt = null;
+      }
+      return this;
+    }
+
+    /**
+     * Delayed delivery: once committed, the broker holds the message and forwards it to RocketMQ no
+     * earlier than {@code time} (a time past means at once; at most the broker's {@code
+     * halfmsg.delivery.max-delay} ahead). Replaces a {@link #deliverAfter}; {@code null} for none.
+     *
+     * @throws IllegalArgumentException if before the epoch
+     */
+    public Builder deliverAt(Instant time) {
+      if (time != null && time.isBefore(Instant.EPOCH)) {
+        throw new IllegalArgumentException("deliverAt must not be before the epoch: " + time);
+      }
+      this.deliverAt = time;
+      if (time != null) {
+        this.deliverAfter = null;
+      }
       return this;
     }
 
