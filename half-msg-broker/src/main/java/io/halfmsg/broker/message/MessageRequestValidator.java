@@ -138,7 +138,7 @@ class MessageRequestValidator {
         "must not be given together with deliverAfterMs")) {
       return;
     }
-    String most = "at most halfmsg.delivery.max-delay (" + maxDelay + ") ahead";
+    String most = "at most " + maxDelay.toMillis() + " ms (halfmsg.delivery.max-delay) ahead";
     if (deliverAfterMs != null) {
       v.check(
           deliverAfterMs >= 0 && deliverAfterMs <= maxDelay.toMillis(),

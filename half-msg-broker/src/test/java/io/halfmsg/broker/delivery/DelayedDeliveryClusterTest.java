@@ -2,6 +2,7 @@ package io.halfmsg.broker.delivery;
 
 import static io.halfmsg.broker.delivery.DelayedDeliveryTest.assertForwardedPromptlyAt;
 import static io.halfmsg.broker.delivery.DelayedDeliveryTest.awaitStoredOnce;
+import static io.halfmsg.broker.delivery.DelayedDeliveryTest.commitDelayed;
 import static io.halfmsg.broker.delivery.DelayedDeliveryTest.storedCopies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,12 +46,9 @@ class DelayedDeliveryClusterTest {
       String id;
       Instant deliverAt;
       try (ConfigurableApplicationContext before = start(mq.namesrvAddr())) {
-        BrokerClient producer = BrokerInstances.client(before, BrokerClient.PRODUCER_TOKEN);
-        Map<String, Object> m = DeliveryTest.message(topic, "deduct");
-        m.put("deliverAfterMs", 12_000);
-        id = (String) m.get("messageId");
-        producer.prepare(m);
-        producer.commit(id);
+        id =
+            commitDelayed(
+                BrokerInstances.client(before, BrokerClient.PRODUCER_TOKEN), topic, 12_000);
         deliverAt = Instant.parse(admin(before).get("/api/v1/messages/" + id).text("deliverAt"));
       }
       try (ConfigurableApplicationContext after = start(mq.namesrvAddr())) {
@@ -79,12 +77,9 @@ class DelayedDeliveryClusterTest {
       try (EmbeddedRocketMq first =
           EmbeddedRocketMq.builder().namesrvPort(namesrvPort).brokerPort(brokerPort).start()) {
         first.createTopic(topic);
-        BrokerClient producer = BrokerInstances.client(broker, BrokerClient.PRODUCER_TOKEN);
-        Map<String, Object> m = DeliveryTest.message(topic, "deduct");
-        m.put("deliverAfterMs", 3_000);
-        id = (String) m.get("messageId");
-        producer.prepare(m);
-        producer.commit(id);
+        id =
+            commitDelayed(
+                BrokerInstances.client(broker, BrokerClient.PRODUCER_TOKEN), topic, 3_000);
         deliverAt = Instant.parse(admin(broker).get("/api/v1/messages/" + id).text("deliverAt"));
       }
       await("its time passes while RocketMQ is down: still held")

@@ -69,12 +69,7 @@ class DelayedDeliveryTest {
     subscribe(consumerClient(), group, topic, 500);
     try (PlainConsumer consumer =
         new PlainConsumer(mq.instance().namesrvAddr(), group, topic, "*")) {
-      Map<String, Object> m = DeliveryTest.message(topic, "deduct");
-      m.put("deliverAfterMs", 3000);
-      String id = (String) m.get("messageId");
-      Response prepared = producer.prepare(m);
-      assertThat(prepared.status()).isEqualTo(201);
-      assertThat(producer.commit(id).status()).isEqualTo(200);
+      String id = commitDelayed(producer, topic, 3000);
       JsonNode view = admin.get("/api/v1/messages/" + id).json();
       Instant deliverAt = Instant.parse(view.path("deliverAt").asText());
       Instant createdAt = Instant.parse(view.path("createdAt").asText());
@@ -191,11 +186,7 @@ class DelayedDeliveryTest {
                       BrokerClient.json(Map.of("reason", "maintenance")))
                   .status())
           .isEqualTo(200);
-      Map<String, Object> m = DeliveryTest.message(topic, "deduct");
-      m.put("deliverAfterMs", 500);
-      String id = id(m);
-      producer.prepare(m);
-      producer.commit(id);
+      String id = commitDelayed(producer, topic, 500);
       await("held while paused, past its time")
           .during(Duration.ofSeconds(2))
           .atMost(Duration.ofSeconds(4))
@@ -212,11 +203,7 @@ class DelayedDeliveryTest {
     subscribe(consumerClient(), group, topic, 500);
     try (PlainConsumer consumer =
         new PlainConsumer(mq.instance().namesrvAddr(), group, topic, "*")) {
-      Map<String, Object> m = DeliveryTest.message(topic, "deduct");
-      m.put("deliverAfterMs", 2000);
-      String id = id(m);
-      producer.prepare(m);
-      producer.commit(id);
+      String id = commitDelayed(producer, topic, 2000);
       assertThat(admin.get("/api/v1/messages/" + id).json().path("deliveries")).hasSize(1);
 
       Response cancelled = cancel(id, "order withdrawn by the customer");
@@ -250,13 +237,10 @@ class DelayedDeliveryTest {
   void onlyAHeldMessageBeforeItsTimeCanBeCancelled() throws Exception {
     try (PlainConsumer consumer =
         new PlainConsumer(mq.instance().namesrvAddr(), "plain_" + topic, topic, "*")) {
-      Map<String, Object> soon = DeliveryTest.message(topic, "deduct");
-      soon.put("deliverAfterMs", 300);
-      producer.prepare(soon);
-      producer.commit(id(soon));
-      awaitStoredOnce(consumer, id(soon));
-      await().atMost(PATIENCE).until(() -> "FORWARDED".equals(state(id(soon))));
-      assertNotHeld(cancel(id(soon), "too late"));
+      String soon = commitDelayed(producer, topic, 300);
+      awaitStoredOnce(consumer, soon);
+      await().atMost(PATIENCE).until(() -> "FORWARDED".equals(state(soon)));
+      assertNotHeld(cancel(soon, "too late"));
 
       Map<String, Object> plain = DeliveryTest.message(topic, "deduct");
       producer.prepare(plain);
@@ -294,6 +278,18 @@ class DelayedDeliveryTest {
   private Response cancel(String id, String reason) {
     return admin.post(
         "/api/v1/messages/" + id + "/cancel", BrokerClient.json(Map.of("reason", reason)));
+  }
+
+  /**
+   * Prepares a message to {@code topic} due {@code deliverAfterMs} after its prepare and commits it
+   * at once; returns its id.
+   */
+  static String commitDelayed(BrokerClient producer, String topic, long deliverAfterMs) {
+    Map<String, Object> m = DeliveryTest.message(topic, "deduct");
+    m.put("deliverAfterMs", deliverAfterMs);
+    assertThat(producer.prepare(m).status()).isEqualTo(201);
+    assertThat(producer.commit(id(m)).status()).isEqualTo(200);
+    return id(m);
   }
 
   /** Waits until RocketMQ stored the message exactly once and the consumer received it. */

@@ -22,10 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 
 /**
  * The prepare's {@code deliverAfterMs} and {@code deliverAt}: stored as {@code deliverAt}, checked
@@ -33,20 +31,12 @@ import org.springframework.context.annotation.Primary;
  * retried prepare must repeat.
  */
 @BrokerTest(properties = "halfmsg.check-back.first-check-after=1h")
+@Import(MessageApiTest.Clocks.class)
 class DelayedPrepareTest {
 
   @RegisterExtension static TestDatabase db = new TestDatabase();
 
-  @TestConfiguration
-  static class Clocks {
-    @Bean
-    @Primary
-    MutableClock testClock() {
-      return new MutableClock(START);
-    }
-  }
-
-  static final Instant START = Instant.parse("2026-03-01T23:30:00.123456Z");
+  static final Instant START = MessageApiTest.START;
   static final Duration MAX = Duration.ofDays(40);
 
   @LocalServerPort int port;
