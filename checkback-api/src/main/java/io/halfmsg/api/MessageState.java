@@ -32,8 +32,13 @@ package io.halfmsg.api;
  *   <tr><td>COMMITTED</td><td>FORWARDED</td><td>RocketMQ stored it</td><td>{@code
  *       confirmForwarded} (by primary key, once: while {@code forwarded_at} is empty; only
  *       messages read as COMMITTED are sent)</td></tr>
- *   <tr><td>ROLLED_BACK, FORWARDED</td><td>(deleted)</td><td>{@code halfmsg.retention} after it
- *       finished, once every delivery is acked</td><td>{@code deleteExpired} (rows locked by
+ *   <tr><td>COMMITTED</td><td>CANCELLED</td><td>an operator cancels a message held for its
+ *       delivery time ({@code deliverAt}), before that time</td><td>{@code cancelHeld} (state is
+ *       COMMITTED, committed before {@code deliver_at}, {@code deliver_at} still ahead and
+ *       {@code next_check_at} still {@code deliver_at}: no scanner has claimed it); its deliveries
+ *       are deleted in the same transaction</td></tr>
+ *   <tr><td>ROLLED_BACK, FORWARDED, CANCELLED</td><td>(deleted)</td><td>{@code halfmsg.retention}
+ *       after it finished, once every delivery is acked</td><td>{@code deleteExpired} (rows locked by
  *       {@code lockExpired}, which skips rows another instance holds; one with an unacked
  *       delivery is {@code postpone}d instead)</td></tr>
  * </table>
@@ -49,7 +54,8 @@ public enum MessageState {
   PREPARED,
   /**
    * The local transaction committed: the broker is forwarding the message to RocketMQ (at once; a
-   * recovery scanner retries if that fails).
+   * recovery scanner retries if that fails), or holds it until its delivery time ({@code
+   * deliverAt}) and forwards it then.
    */
   COMMITTED,
   /**
@@ -63,5 +69,11 @@ public enum MessageState {
    * Check-backs could not decide it within the configured number of checks. It stays here, counted
    * and visible, until an operator resolves it.
    */
-  PARKED
+  PARKED,
+  /**
+   * Committed with a delivery time, and cancelled by an operator before that time: never forwarded,
+   * never delivered. A producer's repeated commit answers it without an error; retention deletes it
+   * like a rolled-back one.
+   */
+  CANCELLED
 }

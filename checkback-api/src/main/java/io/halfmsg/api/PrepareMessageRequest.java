@@ -16,6 +16,10 @@ import java.util.Map;
  * @param bodyEncoding {@code utf8} (the default) or {@code base64}
  * @param properties optional user properties, copied onto the RocketMQ message
  * @param checkAfterMs optional delay before the first check-back, overriding the broker default
+ * @param deliverAfterMs optional: forward the committed message no earlier than this many
+ *     milliseconds after the prepare; not together with {@code deliverAt}
+ * @param deliverAt optional: forward the committed message no earlier than this time (epoch
+ *     milliseconds); not together with {@code deliverAfterMs}
  * @param shardingKey optional key (at most 128 characters, see {@link WireRules#isShardingKey}):
  *     the committed messages of one topic and key reach every consumer group in prepare order
  */
@@ -30,6 +34,8 @@ public record PrepareMessageRequest(
     String bodyEncoding,
     Map<String, String> properties,
     Long checkAfterMs,
+    Long deliverAfterMs,
+    Long deliverAt,
     String shardingKey) {
 
   /** Body encoding for text payloads (the default). */

@@ -27,10 +27,10 @@ class SettingsValidationTest {
     assertThatThrownBy(
             () ->
                 new DeliveryProperties(
-                    Duration.ZERO, null, null, null, null, null, null, null, null))
+                    Duration.ZERO, null, null, null, null, null, null, null, null, null))
         .hasMessageContaining("halfmsg.delivery.ack-timeout");
     assertThatThrownBy(
-            () -> new DeliveryProperties(null, 0, null, null, null, null, null, null, null))
+            () -> new DeliveryProperties(null, 0, null, null, null, null, null, null, null, null))
         .hasMessageContaining("halfmsg.delivery.max-attempts");
   }
 
@@ -47,7 +47,7 @@ class SettingsValidationTest {
   private static DeliveryProperties delivery(
       Duration pollInterval, Duration lease, Integer batchSize, Integer concurrency) {
     return new DeliveryProperties(
-        null, null, null, null, pollInterval, batchSize, concurrency, lease, null);
+        null, null, null, null, pollInterval, batchSize, concurrency, lease, null, null);
   }
 
   private static CheckBackProperties checkBack(

@@ -389,6 +389,8 @@ public final class HalfmsgProducer implements AutoCloseable {
         text != null ? PrepareMessageRequest.UTF8 : PrepareMessageRequest.BASE64,
         m.properties().isEmpty() ? null : m.properties(),
         m.checkAfter() == null ? null : m.checkAfter().toMillis(),
+        m.deliverAfter() == null ? null : m.deliverAfter().toMillis(),
+        m.deliverAt() == null ? null : m.deliverAt().toEpochMilli(),
         m.shardingKey());
   }
 

@@ -3,6 +3,7 @@ package io.halfmsg.producer;
 import io.halfmsg.api.WireRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +35,8 @@ public final class Message {
   private final byte[] body;
   private final Map<String, String> properties;
   private final Duration checkAfter;
+  private final Duration deliverAfter;
+  private final Instant deliverAt;
   private final String shardingKey;
 
   private Message(Builder b) {
@@ -47,6 +50,8 @@ public final class Message {
     }
     this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
     this.checkAfter = b.checkAfter;
+    this.deliverAfter = b.deliverAfter;
+    this.deliverAt = b.deliverAt;
     this.shardingKey = b.shardingKey;
   }
 
@@ -100,6 +105,19 @@ public final class Message {
   }
 
   /**
+   * How long after its prepare the broker forwards this message at the earliest once committed, or
+   * {@code null}.
+   */
+  public Duration deliverAfter() {
+    return deliverAfter;
+  }
+
+  /** When the broker forwards this message at the earliest once committed, or {@code null}. */
+  public Instant deliverAt() {
+    return deliverAt;
+  }
+
+  /**
    * The key whose messages of this topic every consumer group applies in prepare order, or {@code
    * null} for none.
    */
@@ -116,6 +134,8 @@ public final class Message {
     b.body = body;
     b.properties.putAll(properties);
     b.checkAfter = checkAfter;
+    b.deliverAfter = deliverAfter;
+    b.deliverAt = deliverAt;
     b.shardingKey = shardingKey;
     return b;
   }
@@ -154,6 +174,8 @@ public final class Message {
         && Arrays.equals(body, m.body)
         && properties.equals(m.properties)
         && Objects.equals(checkAfter, m.checkAfter)
+        && Objects.equals(deliverAfter, m.deliverAfter)
+        && Objects.equals(deliverAt, m.deliverAt)
         && Objects.equals(shardingKey, m.shardingKey);
   }
 
@@ -171,6 +193,8 @@ public final class Message {
     private byte[] body;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private Duration checkAfter;
+    private Duration deliverAfter;
+    private Instant deliverAt;
     private String shardingKey;
 
     private Builder(String topic) {
@@ -261,6 +285,43 @@ public final class Message {
         throw new IllegalArgumentException("checkAfter must not be negative: " + checkAfter);
       }
       this.checkAfter = checkAfter;
+      return this;
+    }
+
+    /**
+     * Delayed delivery: once committed, the broker holds the message and forwards it to RocketMQ no
+     * earlier than {@code delay} after its prepare (at most the broker's {@code
+     * halfmsg.delivery.max-delay}, 40 days by default). Replaces a {@link #deliverAt}; {@code null}
+     * for none.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder deliverAfter(Duration delay) {
+      if (delay != null && delay.isNegative()) {
+        throw new IllegalArgumentException("deliverAfter must not be negative: " + delay);
+      }
+      this.deliverAfter = delay;
+      if (delay != null) {
+        this.deliverAt = null;
+      }
+      return this;
+    }
+
+    /**
+     * Delayed delivery: once committed, the broker holds the message and forwards it to RocketMQ no
+     * earlier than {@code time} (a time past means at once; at most the broker's {@code
+     * halfmsg.delivery.max-delay} ahead). Replaces a {@link #deliverAfter}; {@code null} for none.
+     *
+     * @throws IllegalArgumentException if before the epoch
+     */
+    public Builder deliverAt(Instant time) {
+      if (time != null && time.isBefore(Instant.EPOCH)) {
+        throw new IllegalArgumentException("deliverAt must not be before the epoch: " + time);
+      }
+      this.deliverAt = time;
+      if (time != null) {
+        this.deliverAfter = null;
+      }
       return this;
     }
 

@@ -89,6 +89,40 @@ class SendInTransactionTest {
   }
 
   @Test
+  void aDelayedMessageIsPreparedWithItsDeliveryTime() {
+    java.time.Instant at =
+        java.time.Instant.now()
+            .plus(Duration.ofDays(10))
+            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    SendResult after =
+        producer.sendInTransaction(
+            order("o-delay").toBuilder().deliverAfter(Duration.ofMinutes(5)).build(),
+            msg -> TransactionState.COMMIT);
+    SendResult atTime =
+        producer.sendInTransaction(
+            order("o-at").toBuilder().deliverAfter(Duration.ofSeconds(1)).deliverAt(at).build(),
+            msg -> TransactionState.COMMIT);
+
+    JsonNode stored = broker.message(after.messageId());
+    assertThat(java.time.Instant.parse(stored.path("deliverAt").asText()))
+        .isEqualTo(java.time.Instant.parse(stored.path("createdAt").asText()).plusSeconds(300));
+    assertThat(broker.message(atTime.messageId()).path("deliverAt").asText())
+        .as("the later call replaces the earlier")
+        .isEqualTo(at.toString());
+    assertThat(confirmed(atTime)).isEqualTo(MessageState.COMMITTED);
+    assertThatThrownBy(() -> Message.builder("t").deliverAfter(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                producer.sendInTransaction(
+                    order("o-far").toBuilder().deliverAfter(Duration.ofDays(41)).build(),
+                    msg -> TransactionState.COMMIT))
+        .as("the broker's max-delay")
+        .isInstanceOf(HalfmsgException.class)
+        .hasMessageContaining("deliverAfterMs");
+  }
+
+  @Test
   void aCommittedLocalTransactionCommitsTheMessage() {
     AtomicBoolean ran = new AtomicBoolean();
 

@@ -26,8 +26,12 @@ interface AdminMapper {
 
   Instant oldestPrepared();
 
-  /** When the oldest message still waiting to be stored in RocketMQ was committed. */
-  Instant oldestUnforwarded();
+  /**
+   * Since when the oldest message still waiting to be stored in RocketMQ could be forwarded: its
+   * commit, or its delivery time if later; messages held for a delivery time after {@code now} do
+   * not wait for RocketMQ and are left out.
+   */
+  Instant oldestUnforwarded(@Param("now") Instant now, @Param("keyHeld") Instant keyHeld);
 
-  Instant oldestPendingDelivery();
+  Instant oldestPendingDelivery(@Param("keyHeld") Instant keyHeld);
 }

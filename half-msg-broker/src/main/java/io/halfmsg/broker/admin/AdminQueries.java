@@ -2,10 +2,12 @@ package io.halfmsg.broker.admin;
 
 import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.delivery.DeliveryState;
+import io.halfmsg.broker.delivery.KeyQueue;
 import io.halfmsg.broker.pause.Pause;
 import io.halfmsg.broker.pause.Pauses;
 import io.halfmsg.broker.rocketmq.RocketMqReachability;
 import io.halfmsg.broker.web.Violations;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +25,13 @@ public class AdminQueries {
   private final AdminMapper mapper;
   private final Pauses pauses;
   private final RocketMqReachability rocketMq;
+  private final Clock clock;
 
-  AdminQueries(AdminMapper mapper, Pauses pauses, RocketMqReachability rocketMq) {
+  AdminQueries(AdminMapper mapper, Pauses pauses, RocketMqReachability rocketMq, Clock clock) {
     this.mapper = mapper;
     this.pauses = pauses;
     this.rocketMq = rocketMq;
+    this.clock = clock;
   }
 
   /** A page of messages; pass {@code next} back as {@code after} for the following page. */
@@ -60,7 +64,8 @@ public class AdminQueries {
    * instance's sends.
    *
    * @param oldestPrepared when the oldest PREPARED message was prepared
-   * @param oldestUnforwarded when the oldest COMMITTED message not yet in RocketMQ was committed
+   * @param oldestUnforwarded since when the oldest COMMITTED message not yet in RocketMQ could be
+   *     forwarded (its commit, or its delivery time); held ones not yet due are left out
    * @param oldestPendingDelivery when the oldest un-acked, not DEAD delivery was created
    * @param rocketMq this instance's {@code rocketMq} health: status and, while sends fail, since
    *     when and the last error
@@ -93,8 +98,9 @@ public class AdminQueries {
         messages,
         deliveries,
         mapper.oldestPrepared(),
-        mapper.oldestUnforwarded(),
-        mapper.oldestPendingDelivery(),
+        // What waits behind the head of its sharding key is not late: blocked-keys shows it.
+        mapper.oldestUnforwarded(clock.instant(), KeyQueue.HELD),
+        mapper.oldestPendingDelivery(KeyQueue.HELD),
         pauses.all(),
         sends);
   }

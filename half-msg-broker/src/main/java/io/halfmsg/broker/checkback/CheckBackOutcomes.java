@@ -110,13 +110,17 @@ class CheckBackOutcomes {
 
   /** Decides the message as the check-back answered; a commit hands it to delivery. */
   private boolean decide(DueMessage m, MessageState state, Instant now) {
-    if (!messages.resolveByCheckBack(m.id(), m.version(), state, now, nextLook.after(state, now))) {
+    Instant next =
+        state == MessageState.COMMITTED
+            ? nextLook.afterCommit(m.deliverAt(), now)
+            : nextLook.after(state, now);
+    if (!messages.resolveByCheckBack(m.id(), m.version(), state, now, next)) {
       return false;
     }
     if (state == MessageState.COMMITTED) {
       handoff.committed(m.messageId(), now);
     } else {
-      handoff.rolledBack(List.of(m.messageId()), now);
+      handoff.withdrawn(List.of(m.messageId()), now);
     }
     return true;
   }

@@ -66,8 +66,11 @@ public class CommitHandoff {
     afterCommit(() -> messages.forEach(forwarder::forwardSoon));
   }
 
-  /** Call inside the transaction that made these messages ROLLED_BACK. */
-  public void rolledBack(List<String> messageIds, Instant now) {
+  /**
+   * Call inside the transaction that made these messages ROLLED_BACK or CANCELLED: they never reach
+   * a consumer.
+   */
+  public void withdrawn(List<String> messageIds, Instant now) {
     if (!messageIds.isEmpty()) {
       handover.releaseInTransaction(messageIds, now);
     }

@@ -30,19 +30,28 @@ class DeliveryBatchSql {
    * In the commit transaction: one delivery per group subscribed to the message's topic, due for
    * redelivery when the group's ack timeout passes. Reads the subscriptions from the database, so
    * every broker instance sees the same groups.
+   *
+   * <p>A delivery starts ({@code created_at}, and its ack timeout) when the message may be
+   * forwarded: at the commit, or at its {@code deliver_at} if later. So a held message is not
+   * redelivered before its time, and neither the commit → ack latency nor the age of the oldest
+   * un-acked delivery counts the time it was held.
    */
   int insertForSubscribers(List<String> messageIds, Instant now) {
     String at = ListSql.instantText(now);
-    List<Object> args = new ArrayList<>(messageIds.size() + 2);
-    args.add(at);
-    args.add(at);
+    List<Object> args = new ArrayList<>(messageIds.size() + 4);
+    for (int i = 0; i < 4; i++) {
+      args.add(at);
+    }
     args.addAll(messageIds);
     return jdbc.update(
         "INSERT INTO hm_delivery (message_id, consumer_group, topic, state, attempts,"
             + " max_attempts, ack_timeout_ms, next_attempt_at, version, created_at)"
             + " SELECT m.message_id, s.consumer_group, m.topic, 'PENDING', 1, s.max_attempts,"
             + " s.ack_timeout_ms,"
-            + " TIMESTAMPADD(MICROSECOND, s.ack_timeout_ms * 1000, CAST(? AS DATETIME(6))), 0, ?"
+            + " TIMESTAMPADD(MICROSECOND, s.ack_timeout_ms * 1000, "
+            + STARTS
+            + "), 0, "
+            + STARTS
             + " FROM hm_message m JOIN hm_subscription s ON s.topic = m.topic"
             + " WHERE (s.tags IS NULL OR (m.tag IS NOT NULL"
             + " AND LOCATE(CONCAT('||', m.tag, '||'), CONCAT('||', s.tags, '||')) > 0))"
@@ -51,6 +60,10 @@ class DeliveryBatchSql {
             + ")",
         args.toArray());
   }
+
+  /** When a delivery starts: the commit time (two arguments), or the message's later deliver_at. */
+  private static final String STARTS =
+      "GREATEST(CAST(? AS DATETIME(6)), COALESCE(m.deliver_at, CAST(? AS DATETIME(6))))";
 
   /**
    * When the messages of these acks were committed (their deliveries' creation), for the acks that

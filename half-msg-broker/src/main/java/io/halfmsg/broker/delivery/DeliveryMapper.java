@@ -28,6 +28,8 @@ interface DeliveryMapper {
   int holdDelivery(
       @Param("id") long id, @Param("version") int version, @Param("until") Instant until);
 
+  int deleteOfMessage(@Param("messageId") String messageId);
+
   List<DeliveryView> findByMessageId(@Param("messageId") String messageId);
 
   DeliveryState findState(

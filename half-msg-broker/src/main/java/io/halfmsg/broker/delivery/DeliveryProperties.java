@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param concurrency most sends one instance's scanners have in flight
  * @param lease how long claimed rows belong to their instance
  * @param enabled whether this instance runs the recovery and redelivery scanners
+ * @param maxDelay the longest a prepare may ask its message to be held ({@code deliverAfterMs},
+ *     {@code deliverAt}); longer ones get 400
  */
 @ConfigurationProperties("halfmsg.delivery")
 public record DeliveryProperties(
@@ -31,7 +33,8 @@ public record DeliveryProperties(
     Integer batchSize,
     Integer concurrency,
     Duration lease,
-    Boolean enabled) {
+    Boolean enabled,
+    Duration maxDelay) {
 
   public DeliveryProperties {
     ackTimeout = or(ackTimeout, Duration.ofSeconds(30));
@@ -43,6 +46,7 @@ public record DeliveryProperties(
     concurrency = or(concurrency, 8);
     lease = or(lease, Duration.ofSeconds(30));
     enabled = or(enabled, true);
+    maxDelay = or(maxDelay, Duration.ofDays(40));
     String at = "halfmsg.delivery.";
     ConfigChecks.positive(at + "ack-timeout", ackTimeout);
     ConfigChecks.atLeastOne(at + "max-attempts", maxAttempts);
@@ -52,6 +56,7 @@ public record DeliveryProperties(
     ConfigChecks.atLeastOne(at + "batch-size", batchSize);
     ConfigChecks.atLeastOne(at + "concurrency", concurrency);
     ConfigChecks.positive(at + "lease", lease);
+    ConfigChecks.positive(at + "max-delay", maxDelay);
   }
 
   /** Wait after the {@code attempt}-th send (1 or more) before the next one, if no ack came. */

@@ -72,6 +72,14 @@ public class DeliveryService {
     return n;
   }
 
+  /**
+   * Deletes the deliveries of a message that will never be forwarded (cancelled): none comes due,
+   * and retention finds none unacked. Call in the transaction that cancels it.
+   */
+  public void dropAll(String messageId) {
+    mapper.deleteOfMessage(messageId);
+  }
+
   /** A message's deliveries, each with its latest failed attempts. */
   public List<DeliveryView> deliveriesOf(String messageId) {
     List<DeliveryView> deliveries = mapper.findByMessageId(messageId);

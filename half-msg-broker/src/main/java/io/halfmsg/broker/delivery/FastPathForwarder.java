@@ -126,6 +126,11 @@ class FastPathForwarder implements DisposableBean {
   }
 
   private void send(StoredMessage m) {
+    if (m.heldForDelivery()) {
+      // Committed before its delivery time: the recovery scanner forwards it when it is due (its
+      // commit set next_check_at to deliver_at), so that no instance sends it twice or early.
+      return;
+    }
     if (pauses.holdsForwarding(m.topic())) {
       // Waits COMMITTED; the recovery scanner forwards it once the topic is resumed.
       return;
@@ -136,7 +141,7 @@ class FastPathForwarder implements DisposableBean {
           @Override
           public void onSuccess(SendResult result) {
             try (LogContext ignored = logContext(m)) {
-              meters.sent(m.resolvedAt());
+              meters.sent(m.forwardableSince());
               confirmations.confirm(m.id());
               if (m.shardingKey() != null) {
                 events.publishEvent(new KeyHolderForwarded(m.messageId()));

@@ -24,6 +24,7 @@ class ForwardConfirmations implements DisposableBean {
   private final Clock clock;
   private final NextLook nextLook;
   private final Batcher<Long> queue;
+  private final Batcher<Long> recovered;
   private final Batcher<Acked> acked;
   private final DeliveryMeters meters;
 
@@ -39,6 +40,13 @@ class ForwardConfirmations implements DisposableBean {
     this.queue =
         new Batcher<>(
             "halfmsg-confirm", 50_000, 500, 1, ids -> write(ids, DeliveryMeters.Path.FAST));
+    this.recovered =
+        new Batcher<>(
+            "halfmsg-confirm-recovered",
+            50_000,
+            500,
+            1,
+            ids -> write(ids, DeliveryMeters.Path.RECOVERY));
     this.acked = new Batcher<>("halfmsg-confirm-acked", 50_000, 500, 1, this::writeAcked);
   }
 
@@ -61,9 +69,16 @@ class ForwardConfirmations implements DisposableBean {
     }
   }
 
-  /** Confirms at once, for the recovery scanner. */
-  void confirmNow(long messageRowId) {
-    write(List.of(messageRowId), DeliveryMeters.Path.RECOVERY);
+  /**
+   * Confirms a recovery send, batched with the others of the moment, or at once when the queue is
+   * full: milliseconds, well within the claim's lease, so the scanner does not send it again. One
+   * transaction per batch, not per message, matters when many are due at once (delayed messages all
+   * go this way).
+   */
+  void confirmRecovered(long messageRowId) {
+    if (!recovered.offer(messageRowId)) {
+      write(List.of(messageRowId), DeliveryMeters.Path.RECOVERY);
+    }
   }
 
   private void write(List<Long> ids, DeliveryMeters.Path path) {
@@ -88,6 +103,7 @@ class ForwardConfirmations implements DisposableBean {
   @Override
   public void destroy() {
     queue.close();
+    recovered.close();
     acked.close();
   }
 }

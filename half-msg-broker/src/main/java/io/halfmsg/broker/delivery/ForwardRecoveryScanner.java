@@ -19,7 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Forwards what the fast path missed: COMMITTED messages still unconfirmed {@code
  * forward-retry-after} after their commit (a broker crash between commit and send, RocketMQ
- * unavailable). A failed send is retried when the lease runs out.
+ * unavailable). A failed send is retried when the lease runs out. Also the one sender of delayed
+ * messages: those committed before their {@code deliver_at} come due at it (see {@code
+ * NextLook#afterCommit}), so the claim's lease keeps two instances from forwarding one twice.
  */
 @Component
 class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
@@ -98,6 +100,11 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
       // Forwarded (by the fast path's late confirmation) between the claim and this read.
       return;
     }
+    if (m.heldForDelivery() && m.deliverAt().isAfter(clock.instant())) {
+      // Claimed early by an instance whose clock runs ahead: not before its time by this one.
+      messages.retryForwardAt(m.id(), m.version(), m.deliverAt());
+      return;
+    }
     if (m.shardingKey() != null && !keys.heldBack(List.of(m.messageId())).isEmpty()) {
       // Brought forward by the sweep, and its key's head is still there: it waits again.
       if (messages.retryForwardAt(m.id(), m.version(), KeyQueue.HELD)) {
@@ -107,8 +114,8 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
     }
     try {
       sender.send(m);
-      meters.sent(m.resolvedAt());
-      confirmations.confirmNow(m.id());
+      meters.sent(m.forwardableSince());
+      confirmations.confirmRecovered(m.id());
       if (m.shardingKey() != null) {
         events.publishEvent(new KeyHolderForwarded(m.messageId()));
       }
@@ -117,7 +124,7 @@ class ForwardRecoveryScanner extends ClaimingScanner<Long, StoredMessage> {
       meters.sendFailed(DeliveryMeters.Path.RECOVERY);
       // RocketMqReachability warns about failing sends; this one comes due again soon, not only
       // when the lease runs out, so that it goes out soon after RocketMQ is back.
-      Instant next = nextLook.forwardRetry(m.resolvedAt(), clock.instant());
+      Instant next = nextLook.forwardRetry(m.forwardableSince(), clock.instant());
       messages.retryForwardAt(m.id(), m.version(), next);
       log.debug("Forwarding {} failed; next try at {}: {}", m.messageId(), next, e.toString());
     }

@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
 public class KeyQueue {
 
   /** When a message behind its key's head is due: never, until {@link #arm} brings it forward. */
-  static final Instant HELD = Instant.parse("9999-12-31T00:00:00Z");
+  public static final Instant HELD = Instant.parse("9999-12-31T00:00:00Z");
 
   private final JdbcTemplate jdbc;
 
@@ -132,26 +132,38 @@ public class KeyQueue {
 
   /**
    * Brings these heads forward if they are held (COMMITTED, waiting for their key): due at {@code
-   * forwardDue}, and their deliveries, held with them, an ack timeout after {@code now}. Returns
-   * those it brought forward.
+   * forwardDue}, or at their delivery time if that is later, and their deliveries, held with them,
+   * start then: due an ack timeout after it. Returns those it brought forward.
    */
   List<String> arm(List<String> heads, Instant now, Instant forwardDue) {
     List<String> armed = new ArrayList<>();
     String held = ListSql.instantText(HELD);
+    String due = ListSql.instantText(forwardDue);
+    String at = ListSql.instantText(now);
     for (String messageId : heads) {
       int changed =
           jdbc.update(
-              "UPDATE hm_message SET next_check_at = ? WHERE message_id = ?"
-                  + " AND state = 'COMMITTED' AND next_check_at = ?",
-              ListSql.instantText(forwardDue),
+              "UPDATE hm_message SET next_check_at = GREATEST(CAST(? AS DATETIME(6)),"
+                  + " COALESCE(deliver_at, CAST(? AS DATETIME(6))))"
+                  + " WHERE message_id = ? AND state = 'COMMITTED' AND next_check_at = ?",
+              due,
+              due,
               messageId,
               held);
       if (changed > 0) {
+        // A delivery starts when its message may go (as a delayed one's does): its age and ack
+        // latency leave out the wait behind the key.
         jdbc.update(
-            "UPDATE hm_delivery SET next_attempt_at ="
-                + " TIMESTAMPADD(MICROSECOND, ack_timeout_ms * 1000, CAST(? AS DATETIME(6)))"
-                + " WHERE message_id = ? AND state = 'PENDING' AND next_attempt_at = ?",
-            ListSql.instantText(now),
+            "UPDATE hm_delivery d JOIN hm_message m ON m.message_id = d.message_id"
+                + " SET d.created_at = GREATEST(CAST(? AS DATETIME(6)),"
+                + " COALESCE(m.deliver_at, CAST(? AS DATETIME(6)))),"
+                + " d.next_attempt_at = TIMESTAMPADD(MICROSECOND, d.ack_timeout_ms * 1000,"
+                + " GREATEST(CAST(? AS DATETIME(6)), COALESCE(m.deliver_at, CAST(? AS DATETIME(6)))))"
+                + " WHERE d.message_id = ? AND d.state = 'PENDING' AND d.next_attempt_at = ?",
+            at,
+            at,
+            at,
+            at,
             messageId,
             held);
         armed.add(messageId);

@@ -36,6 +36,9 @@ public class MessageHistory {
   /** An operator let the later messages of the message's sharding key go ahead of it. */
   public static final String KEY_RELEASED = "KEY_RELEASED";
 
+  /** An operator cancelled a message held for its delivery time. */
+  public static final String CANCELLED = "CANCELLED";
+
   /** Events kept in view per message: the latest ones, so a long story stays readable. */
   static final int SHOWN = 100;
 

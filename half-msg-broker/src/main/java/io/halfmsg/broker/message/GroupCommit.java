@@ -71,7 +71,13 @@ class GroupCommit implements DisposableBean {
       NewMessage message,
       Instant now,
       Instant nextCheckAt,
-      CompletableFuture<PrepareOutcome> done) {}
+      CompletableFuture<PrepareOutcome> done) {
+
+    /** The stored {@code deliver_at}: the request's delay from this prepare's time. */
+    Instant deliverAt() {
+      return message.deliverAtFrom(now);
+    }
+  }
 
   /** A producer decision waiting for its batch. */
   record Resolve(
@@ -192,7 +198,9 @@ class GroupCommit implements DisposableBean {
         outcomes.put(
             p,
             new PrepareOutcome(
-                false, MessageState.PREPARED, p.message().sameContentAs(first.message())));
+                false,
+                MessageState.PREPARED,
+                p.message().sameContentAs(first.message(), first.now())));
       }
     }
     keys.enqueue(keyed);
@@ -287,15 +295,12 @@ class GroupCommit implements DisposableBean {
             committed.stream().map(rows::get).toList(),
             MessageState.COMMITTED,
             now,
-            nextLook.after(MessageState.COMMITTED, now));
+            m -> nextLook.afterCommit(m.deliverAt(), now));
+    Instant rolledBackLook = nextLook.after(MessageState.ROLLED_BACK, now);
     List<StoredMessage> nowRolledBack = rolledBack.stream().map(rows::get).toList();
-    store.decideByProducer(
-        nowRolledBack,
-        MessageState.ROLLED_BACK,
-        now,
-        nextLook.after(MessageState.ROLLED_BACK, now));
+    store.decideByProducer(nowRolledBack, MessageState.ROLLED_BACK, now, m -> rolledBackLook);
     handoff.committedAsRead(nowCommitted, now);
-    handoff.rolledBack(
+    handoff.withdrawn(
         nowRolledBack.stream()
             .filter(m -> m.shardingKey() != null)
             .map(StoredMessage::messageId)

@@ -51,4 +51,10 @@ interface MessageMapper {
   int postpone(@Param("ids") List<Long> ids, @Param("until") Instant until);
 
   int deleteExpired(@Param("ids") List<Long> ids);
+
+  int cancelHeld(
+      @Param("messageId") String messageId,
+      @Param("now") Instant now,
+      @Param("retainUntil") Instant retainUntil,
+      @Param("keyHeld") Instant keyHeld);
 }

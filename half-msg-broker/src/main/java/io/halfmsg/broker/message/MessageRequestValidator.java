@@ -5,11 +5,14 @@ import io.halfmsg.api.MessageIds;
 import io.halfmsg.api.MessageState;
 import io.halfmsg.api.PrepareMessageRequest;
 import io.halfmsg.api.WireRules;
+import io.halfmsg.broker.delivery.DeliveryProperties;
 import io.halfmsg.broker.web.ApiException;
 import io.halfmsg.broker.web.ProblemType;
 import io.halfmsg.broker.web.Violations;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import org.apache.rocketmq.common.MixAll;
@@ -30,9 +33,13 @@ class MessageRequestValidator {
   private static final long MAX_CHECK_AFTER_MS = Duration.ofDays(1).toMillis();
 
   private final long maxBodyBytes;
+  private final Duration maxDelay;
+  private final Clock clock;
 
-  MessageRequestValidator(MessageProperties properties) {
+  MessageRequestValidator(MessageProperties properties, DeliveryProperties delivery, Clock clock) {
     this.maxBodyBytes = properties.maxBodySize().toBytes();
+    this.maxDelay = delivery.maxDelay();
+    this.clock = clock;
   }
 
   NewMessage validate(PrepareMessageRequest request) {
@@ -100,6 +107,7 @@ class MessageRequestValidator {
           "must be 1 to 128 characters, not blank, without control characters");
       v.unicodeText(request.shardingKey(), "shardingKey");
     }
+    checkDelivery(request.deliverAfterMs(), request.deliverAt(), v);
     v.throwIfAny();
     if (body.length > maxBodyBytes) {
       throw new ApiException(
@@ -122,7 +130,33 @@ class MessageRequestValidator {
         encoding,
         Map.copyOf(properties),
         checkAfterMs == null ? null : Duration.ofMillis(checkAfterMs),
+        request.deliverAfterMs() == null ? null : Duration.ofMillis(request.deliverAfterMs()),
+        request.deliverAt() == null ? null : Instant.ofEpochMilli(request.deliverAt()),
         request.shardingKey());
+  }
+
+  /**
+   * At most one of the two, neither negative nor further away than {@code
+   * halfmsg.delivery.max-delay}. A {@code deliverAt} in the past is fine: forwarded at once.
+   */
+  private void checkDelivery(Long deliverAfterMs, Long deliverAt, Violations v) {
+    if (!v.check(
+        deliverAfterMs == null || deliverAt == null,
+        "deliverAt",
+        "must not be given together with deliverAfterMs")) {
+      return;
+    }
+    String most = "at most " + maxDelay.toMillis() + " ms (halfmsg.delivery.max-delay) ahead";
+    if (deliverAfterMs != null) {
+      v.check(
+          deliverAfterMs >= 0 && deliverAfterMs <= maxDelay.toMillis(),
+          "deliverAfterMs",
+          "must be between 0 and " + maxDelay.toMillis() + " (" + most + ")");
+    }
+    if (deliverAt != null
+        && v.check(deliverAt >= 0, "deliverAt", "must be epoch milliseconds, not negative")) {
+      v.check(deliverAt <= clock.millis() + maxDelay.toMillis(), "deliverAt", "must be " + most);
+    }
   }
 
   /**

@@ -159,18 +159,23 @@ public class MessageService {
   public MessageStateResponse resolveParked(
       String messageId, MessageState target, Operator operator) {
     Instant now = clock.instant();
+    // Read outside the update's transaction: a message's delivery time never changes.
+    Instant deliverAt = messages.find(messageId).map(StoredMessage::deliverAt).orElse(null);
+    Instant next =
+        target == MessageState.COMMITTED
+            ? nextLook.afterCommit(deliverAt, now)
+            : nextLook.after(target, now);
     boolean resolved =
         Boolean.TRUE.equals(
             transaction.execute(
                 s -> {
-                  if (!messages.resolveParkedByOperator(
-                      messageId, target, now, nextLook.after(target, now))) {
+                  if (!messages.resolveParkedByOperator(messageId, target, now, next)) {
                     return false;
                   }
                   if (target == MessageState.COMMITTED) {
                     handoff.committed(messageId, now);
                   } else {
-                    handoff.rolledBack(List.of(messageId), now);
+                    handoff.withdrawn(List.of(messageId), now);
                   }
                   history.recordByOperator(
                       messageId,
@@ -196,8 +201,14 @@ public class MessageService {
         "Message " + messageId + " is " + current.state() + ", not PARKED.");
   }
 
+  /**
+   * Whether the producer committed it: a repeated commit answers these states without an error (an
+   * operator's cancel came after the producer's commit, which stands).
+   */
   private static boolean isCommitted(MessageState state) {
-    return state == MessageState.COMMITTED || state == MessageState.FORWARDED;
+    return state == MessageState.COMMITTED
+        || state == MessageState.FORWARDED
+        || state == MessageState.CANCELLED;
   }
 
   /** A message with its deliveries and history; 404 for an unknown id. */

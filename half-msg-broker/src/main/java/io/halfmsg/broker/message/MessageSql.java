@@ -27,16 +27,16 @@ class MessageSql {
   private static final String COLUMNS =
       "id, message_id, producer_group, topic, tag, msg_keys, body, body_encoding,"
           + " properties, state, check_count, next_check_at, version, created_at, resolved_at,"
-          + " resolved_by, forwarded_at, sharding_key";
+          + " resolved_by, forwarded_at, deliver_at, sharding_key";
 
   private static final String SELECT_MESSAGES = "SELECT " + COLUMNS + " FROM hm_message";
 
   private static final String INSERT_PREPARED =
       "INSERT INTO hm_message (message_id, producer_group, topic, tag, msg_keys, body,"
           + " body_encoding, properties, state, check_count, next_check_at, version, created_at,"
-          + " sharding_key)"
-          + " VALUES ";
-  private static final String PREPARED_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', 0, ?, 0, ?, ?)";
+          + " deliver_at, sharding_key) VALUES ";
+  private static final String PREPARED_ROW =
+      "(?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', 0, ?, 0, ?, ?, ?)";
 
   private final JdbcTemplate jdbc;
 
@@ -64,7 +64,8 @@ class MessageSql {
         ListSql.readInstant(rs, 15),
         resolvedBy == null ? null : ResolvedBy.valueOf(resolvedBy),
         ListSql.readInstant(rs, 17),
-        rs.getString(18));
+        ListSql.readInstant(rs, 18),
+        rs.getString(19));
   }
 
   /** The prepares of many concurrent requests in one statement. */
@@ -85,6 +86,8 @@ class MessageSql {
             ps.setString(i++, ListSql.propertiesText(m.properties()));
             ps.setString(i++, ListSql.instantText(p.nextCheckAt()));
             ps.setString(i++, ListSql.instantText(p.now()));
+            Instant deliverAt = p.deliverAt();
+            ps.setString(i++, deliverAt == null ? null : ListSql.instantText(deliverAt));
             ps.setString(i++, m.shardingKey());
           }
         });

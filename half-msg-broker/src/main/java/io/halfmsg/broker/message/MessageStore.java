@@ -1,10 +1,15 @@
 package io.halfmsg.broker.message;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.delivery.KeyQueue;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
 /**
@@ -66,16 +71,26 @@ public class MessageStore {
   /**
    * Decides messages {@link #lockForDecision} locked in this transaction, as their producer said,
    * by primary key; returns them as the update left them, for the fast path. The caller has checked
-   * that each was undecided (PREPARED or PARKED) when locked.
+   * that each was undecided (PREPARED or PARKED) when locked. One statement per distinct next look:
+   * one for a batch without delivery times, one per delivery time for delayed ones.
    */
   List<StoredMessage> decideByProducer(
-      List<StoredMessage> locked, MessageState decision, Instant now, Instant nextCheckAt) {
+      List<StoredMessage> locked,
+      MessageState decision,
+      Instant now,
+      Function<StoredMessage, Instant> nextCheckAt) {
     if (locked.isEmpty()) {
       return List.of();
     }
-    sql.resolveAllByProducer(
-        locked.stream().map(StoredMessage::id).toList(), decision, now, nextCheckAt);
-    return locked.stream().map(m -> m.decidedByProducer(decision, now, nextCheckAt)).toList();
+    Map<Instant, List<Long>> byNextLook = new LinkedHashMap<>();
+    List<StoredMessage> decided = new ArrayList<>(locked.size());
+    for (StoredMessage m : locked) {
+      Instant next = nextCheckAt.apply(m);
+      byNextLook.computeIfAbsent(next, k -> new ArrayList<>()).add(m.id());
+      decided.add(m.decidedByProducer(decision, now, next));
+    }
+    byNextLook.forEach((next, ids) -> sql.resolveAllByProducer(ids, decision, now, next));
+    return decided;
   }
 
   /** Moves a parked message to {@code state} on an operator's word; false if it is not parked. */
@@ -90,6 +105,15 @@ public class MessageStore {
    */
   public boolean rearmParked(String messageId, Instant now) {
     return mapper.rearmParked(messageId, now) == 1;
+  }
+
+  /**
+   * Cancels a COMMITTED message held for its delivery time, before that time and before any scanner
+   * claimed it, kept until {@code retainUntil}; false otherwise.
+   */
+  public boolean cancelHeld(String messageId, Instant now, Instant retainUntil) {
+    // Also while it waits behind the head of its sharding key (then it is due at KeyQueue.HELD).
+    return mapper.cancelHeld(messageId, now, retainUntil, KeyQueue.HELD) == 1;
   }
 
   /**

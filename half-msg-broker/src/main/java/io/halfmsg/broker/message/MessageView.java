@@ -17,6 +17,7 @@ import java.util.Map;
 /**
  * A message as {@code GET /api/v1/messages/{messageId}} and the console show it.
  *
+ * @param deliverAt when it may be forwarded at the earliest, if the prepare asked for a delay
  * @param keyQueue where the message stands among the messages that hold its sharding key (how many
  *     before it, how many it holds back), or null if it holds none (no key, or done)
  */
@@ -35,6 +36,7 @@ public record MessageView(
     Instant createdAt,
     Instant resolvedAt,
     ResolvedBy resolvedBy,
+    Instant deliverAt,
     String shardingKey,
     KeyQueue.Place keyQueue,
     List<DeliveryView> deliveries,
@@ -69,6 +71,7 @@ public record MessageView(
         m.createdAt(),
         m.resolvedAt(),
         m.resolvedBy(),
+        m.deliverAt(),
         m.shardingKey(),
         keyQueue,
         deliveries,

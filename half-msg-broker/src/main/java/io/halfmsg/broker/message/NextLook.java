@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * When the broker next looks at a message once it is decided. {@code next_check_at} means "next
  * time a scanner must look at this row" in every state, so one index serves all the scanners:
- * check-back for PREPARED, forward recovery for COMMITTED, retention for FORWARDED and ROLLED_BACK.
+ * check-back for PREPARED, forward recovery for COMMITTED, retention for FORWARDED, ROLLED_BACK and
+ * CANCELLED.
  */
 @Component
 public class NextLook {
@@ -50,10 +51,27 @@ public class NextLook {
     return forwardRetry(now, now);
   }
 
+  /**
+   * Whether a message with this delivery time, committed at {@code committedAt}, is held until
+   * then: the one rule for the commit's next look ({@link #afterCommit}), the fast path and cancel.
+   */
+  public static boolean holds(Instant deliverAt, Instant committedAt) {
+    return deliverAt != null && committedAt != null && deliverAt.isAfter(committedAt);
+  }
+
+  /**
+   * When a message committed at {@code now} is next looked at: at its delivery time if it is held
+   * until then (the recovery scanner's claim forwards it; nothing else does), else as {@link
+   * #after} says.
+   */
+  public Instant afterCommit(Instant deliverAt, Instant now) {
+    return holds(deliverAt, now) ? deliverAt : after(MessageState.COMMITTED, now);
+  }
+
   public Instant after(MessageState decided, Instant now) {
     return switch (decided) {
       case COMMITTED -> now.plus(delivery.forwardRetryAfter());
-      case FORWARDED, ROLLED_BACK -> now.plus(retention.retention());
+      case FORWARDED, ROLLED_BACK, CANCELLED -> now.plus(retention.retention());
       case PREPARED, PARKED -> throw new IllegalArgumentException(decided + " is not decided");
     };
   }

@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * A half message as the store keeps it.
  *
+ * @param deliverAt when it may be forwarded at the earliest, or null (see {@link NextLook#holds})
  * @param shardingKey the key whose messages of this topic are delivered in prepare order, or null
  */
 public record StoredMessage(
@@ -27,7 +28,24 @@ public record StoredMessage(
     Instant resolvedAt,
     ResolvedBy resolvedBy,
     Instant forwardedAt,
+    Instant deliverAt,
     String shardingKey) {
+
+  /**
+   * Whether the broker holds this committed message until {@code deliverAt}: committed before that
+   * time. The fast path leaves it alone; the recovery scanner forwards it when it is due.
+   */
+  public boolean heldForDelivery() {
+    return NextLook.holds(deliverAt, resolvedAt);
+  }
+
+  /**
+   * Since when it could be forwarded: its commit, or its delivery time if that came later. What
+   * forward latency and forward retries count from.
+   */
+  public Instant forwardableSince() {
+    return heldForDelivery() ? deliverAt : resolvedAt;
+  }
 
   /**
    * This message as a producer's decision at {@code now} leaves it ({@code
@@ -52,6 +70,7 @@ public record StoredMessage(
         now,
         ResolvedBy.PRODUCER,
         forwardedAt,
+        deliverAt,
         shardingKey);
   }
 }

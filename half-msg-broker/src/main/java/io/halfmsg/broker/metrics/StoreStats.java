@@ -1,5 +1,6 @@
 package io.halfmsg.broker.metrics;
 
+import io.halfmsg.broker.delivery.KeyQueue;
 import io.halfmsg.broker.jdbc.ListSql;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +19,7 @@ class StoreStats {
 
   /** The message states counted, the decided ones that are not finished included. */
   static final List<String> MESSAGE_STATES =
-      List.of("PREPARED", "COMMITTED", "PARKED", "ROLLED_BACK");
+      List.of("PREPARED", "COMMITTED", "PARKED", "ROLLED_BACK", "CANCELLED");
 
   /** The delivery states counted: the ones that still wait for an ack. */
   static final List<String> DELIVERY_STATES = List.of("PENDING", "DEAD");
@@ -54,13 +55,17 @@ class StoreStats {
 
   List<DeliveryGroup> deliveries() {
     return jdbc.query(
-        "SELECT consumer_group, state, COUNT(*), MIN(created_at) FROM hm_delivery WHERE state IN ("
+        // The oldest leaves out deliveries waiting behind the head of their sharding key: not
+        // late, they have not started (blocked keys are shown by the admin API).
+        "SELECT consumer_group, state, COUNT(*),"
+            + " MIN(CASE WHEN next_attempt_at <> ? THEN created_at END)"
+            + " FROM hm_delivery WHERE state IN ("
             + ListSql.placeholders(DELIVERY_STATES.size())
             + ") GROUP BY consumer_group, state",
         (rs, row) ->
             new DeliveryGroup(
                 rs.getString(1), rs.getString(2), rs.getLong(3), ListSql.readInstant(rs, 4)),
-        DELIVERY_STATES.toArray());
+        args(ListSql.instantText(KeyQueue.HELD), DELIVERY_STATES));
   }
 
   private static Object[] args(Object first, List<String> rest) {

@@ -1,5 +1,6 @@
 package io.halfmsg.broker.operator;
 
+import io.halfmsg.broker.web.Violations;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
@@ -12,6 +13,28 @@ import org.springframework.stereotype.Component;
 public class OperatorResolver {
 
   public static final String HEADER = "X-Halfmsg-Operator";
+
+  /**
+   * Body of an operator's action on one message that takes nothing but a reason (re-arm, cancel).
+   */
+  public record ReasonRequest(String reason) {}
+
+  /**
+   * The operator of an action on one message ({@code POST /api/v1/messages/{messageId}/…} with a
+   * {@link ReasonRequest}); 400 for a body that is not an object, an id that is not one, a bad
+   * reason or operator name, all listed at once.
+   */
+  public Operator ofMessageAction(
+      HttpServletRequest http, String messageId, ReasonRequest request) {
+    if (request == null) {
+      throw Violations.invalid("body", "must be a JSON object");
+    }
+    Violations v = new Violations();
+    v.messageId(messageId, "messageId");
+    Operator.checkReason(request.reason(), v);
+    v.throwIfAny();
+    return of(http, request.reason());
+  }
 
   /** The operator of this request, with its reason; 400 if either is invalid. */
   public Operator of(HttpServletRequest request, String reason) {

@@ -67,7 +67,8 @@ class RetentionJob implements SmartLifecycle {
   /** Runs one pass; returns how many messages it deleted. */
   int purge() {
     int deleted = 0;
-    for (MessageState state : List.of(MessageState.ROLLED_BACK, MessageState.FORWARDED)) {
+    for (MessageState state :
+        List.of(MessageState.ROLLED_BACK, MessageState.CANCELLED, MessageState.FORWARDED)) {
       Batch batch;
       do {
         batch = purgeBatch(state);

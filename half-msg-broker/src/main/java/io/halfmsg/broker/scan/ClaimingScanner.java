@@ -140,19 +140,45 @@ public abstract class ClaimingScanner<C, T> implements SmartLifecycle {
   }
 
   /**
-   * Claims and dispatches due rows while batches come back full and slots are free: a short batch
-   * means nothing more is due now, so the next look waits for the next poll.
+   * Claims and dispatches due rows while batches come back full: a short batch means nothing more
+   * is due now, so the next look waits for the next poll. After a full one it claims again as soon
+   * as half the slots are free (waiting at most a poll interval), so a backlog — many delayed
+   * messages due at one second, the forwards an outage held up — drains as fast as the workers go,
+   * not one claim per poll, and still never more than {@link #inFlight} rows at a time.
    */
   public void scan() {
     try {
       boolean full;
       do {
         full = scanOnce();
-      } while (full && slots.availablePermits() > 0 && isRunning());
+      } while (full && isRunning() && awaitRoom());
     } catch (Throwable e) {
       // Anything escaping a scheduled task cancels its later runs for good: this one must not.
       failures.incrementAndGet();
       log.warn("{} scan failed; retrying at the next poll", name, e);
+    }
+  }
+
+  /**
+   * Items claimed and not yet processed, queued or running: never more than {@code 2 ×
+   * concurrency}, however many rows are due, since a claim takes no more than the free slots. What
+   * a scanner holds in memory.
+   */
+  public int inFlight() {
+    return 2 * settings.concurrency() - slots.availablePermits();
+  }
+
+  /** Waits until half the slots are free, at most a poll interval; false if interrupted. */
+  private boolean awaitRoom() {
+    int half = Math.max(1, settings.concurrency());
+    try {
+      if (slots.tryAcquire(half, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+        slots.release(half);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

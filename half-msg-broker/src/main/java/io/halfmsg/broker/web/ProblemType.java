@@ -21,6 +21,9 @@ public enum ProblemType {
       HttpStatus.BAD_REQUEST, "The broker has no check-back secret for this producer group"),
   NOT_PARKED(
       HttpStatus.CONFLICT, "Only a parked message can be resolved or re-armed by an operator"),
+  NOT_HELD(
+      HttpStatus.CONFLICT,
+      "Only a committed message waiting for its delivery time can be cancelled, before that time"),
   DELIVERY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such delivery"),
   SUBSCRIPTION_NOT_FOUND(HttpStatus.NOT_FOUND, "The group is not subscribed to this topic"),
   NOT_DEAD(HttpStatus.CONFLICT, "Only a DEAD delivery can be replayed"),

@@ -47,6 +47,7 @@ class EndpointRoleMatrixTest {
     ENDPOINTS.put("POST /api/v1/messages/{messageId}/rearm", Role.ADMIN);
     ENDPOINTS.put("POST /api/v1/messages/{messageId}/release", Role.ADMIN);
     ENDPOINTS.put("GET /api/v1/blocked-keys", Role.ADMIN);
+    ENDPOINTS.put("POST /api/v1/messages/{messageId}/cancel", Role.ADMIN);
     ENDPOINTS.put("GET /api/v1/stats", Role.ADMIN);
     ENDPOINTS.put("GET /api/v1/subscriptions", Role.ADMIN);
     ENDPOINTS.put("DELETE /api/v1/subscriptions/{group}/topics/{topic}", Role.ADMIN);

@@ -212,6 +212,41 @@ class OrderedDeliveryTest {
   }
 
   @Test
+  void aDelayedHeadHoldsItsKeyUntilItsTimeAndACancelledOneLetsTheKeyGoOn() throws Exception {
+    String group = "dl_" + topic;
+    subscribe(group, 30_000);
+    try (AckingConsumer g = new AckingConsumer(group)) {
+      Map<String, Object> late = message("k");
+      late.put("deliverAfterMs", 2_000);
+      assertThat(producer.prepare(late).status()).isEqualTo(201);
+      String head = (String) late.get("messageId");
+      assertThat(producer.commit(head).status()).isEqualTo(200);
+      long committedAt = System.currentTimeMillis();
+      String next = send("k");
+
+      Map<String, Object> never = message("k2");
+      never.put("deliverAfterMs", 600_000);
+      assertThat(producer.prepare(never).status()).isEqualTo(201);
+      String cancelled = (String) never.get("messageId");
+      assertThat(producer.commit(cancelled).status()).isEqualTo(200);
+      String afterCancelled = send("k2");
+      Response cancel =
+          admin.post(
+              "/api/v1/messages/" + cancelled + "/cancel",
+              BrokerClient.json(Map.of("reason", "order withdrawn")));
+      assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+
+      await().atMost(PATIENCE).until(() -> g.applied().contains(afterCancelled));
+      await().atMost(PATIENCE).until(() -> g.applied().contains(next));
+      assertThat(g.applied(List.of(head, next))).containsExactly(head, next);
+      assertThat(g.appliedWallClock(head) - committedAt)
+          .as("the head went at its time, not before")
+          .isGreaterThanOrEqualTo(1_900);
+      assertThat(g.applied()).doesNotContain(cancelled);
+    }
+  }
+
+  @Test
   void aShardingKeyIsCheckedAndPartOfTheMessagesContent() {
     Map<String, Object> blank = message(" ");
     assertThat(producer.prepare(blank).status()).isEqualTo(400);
@@ -295,6 +330,7 @@ class OrderedDeliveryTest {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final Map<String, Long> firstReceipts = new ConcurrentHashMap<>();
     private final Map<String, Long> appliedAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> appliedWallClock = new ConcurrentHashMap<>();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private volatile int toDrop;
     private final Set<String> neverApplied = ConcurrentHashMap.newKeySet();
@@ -324,6 +360,7 @@ class OrderedDeliveryTest {
       if (seen.add(id)) {
         applied.add(id);
         appliedAt.put(id, EVENTS.incrementAndGet());
+        appliedWallClock.put(id, System.currentTimeMillis());
       }
       consumer.post(
           "/api/v1/acks",
@@ -340,6 +377,10 @@ class OrderedDeliveryTest {
 
     long appliedAt(String id) {
       return appliedAt.get(id);
+    }
+
+    long appliedWallClock(String id) {
+      return appliedWallClock.get(id);
     }
 
     List<String> applied(List<String> of) {

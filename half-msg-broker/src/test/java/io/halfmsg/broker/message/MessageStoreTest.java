@@ -122,7 +122,18 @@ class MessageStoreTest {
   private static GroupCommit.Prepare prepare(String messageId, String body) {
     return new GroupCommit.Prepare(
         new NewMessage(
-            messageId, "g", "t", null, null, body.getBytes(), "utf8", Map.of(), null, null),
+            messageId,
+            "g",
+            "t",
+            null,
+            null,
+            body.getBytes(),
+            "utf8",
+            Map.of(),
+            null,
+            null,
+            null,
+            null),
         NOW,
         NOW.plusSeconds(5),
         new CompletableFuture<>());

@@ -20,7 +20,7 @@ class NextLookTest {
 
   private final NextLook next =
       new NextLook(
-          new DeliveryProperties(null, null, null, null, null, null, null, null, null),
+          new DeliveryProperties(null, null, null, null, null, null, null, null, null, null),
           new RetentionProperties(null, null));
 
   @Test

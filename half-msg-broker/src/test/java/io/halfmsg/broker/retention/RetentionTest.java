@@ -95,6 +95,35 @@ class RetentionTest {
     assertThat(storedEvents(dead)).as("the DEAD event of a kept message").isEqualTo(1);
   }
 
+  @Test
+  void aCancelledMessageIsDeletedLikeARolledBackOne() throws Exception {
+    BrokerClient producer = new BrokerClient(port, BrokerClient.PRODUCER_TOKEN);
+    BrokerClient admin = producer.withToken(BrokerClient.ADMIN_TOKEN);
+    producer
+        .withToken(BrokerClient.CONSUMER_TOKEN)
+        .put(
+            "/api/v1/subscriptions/cancel-watcher",
+            BrokerClient.json(
+                Map.of("topics", List.of("cancelled_topic"), "ackTimeoutMs", 60_000)));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("producerGroup", "order-service");
+    m.put("topic", "cancelled_topic");
+    m.put("body", "{}");
+    m.put("deliverAfterMs", 3_600_000);
+    String id = producer.prepare(m).text("messageId");
+    producer.commit(id);
+    BrokerClient.Response cancelled =
+        admin.post(
+            "/api/v1/messages/" + id + "/cancel",
+            BrokerClient.json(Map.of("reason", "order withdrawn")));
+    assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> admin.get("/api/v1/messages/" + id).status() == 404);
+    assertThat(storedEvents(id)).as("its CANCELLED event goes with it").isZero();
+  }
+
   private static int storedEvents(String messageId) throws SQLException {
     try (Connection c = db.connect();
         PreparedStatement ps =

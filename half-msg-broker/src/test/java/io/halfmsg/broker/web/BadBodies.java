@@ -291,7 +291,13 @@ final class BadBodies {
         () -> m.put("tag", g.pick(" ", "", "a||b", "t\u0001", "x".repeat(128))),
         () -> m.put("keys", g.pick("k".repeat(1025), "a\nb", "\u0000")),
         () -> m.put("properties", badProperties()),
-        () -> m.put("checkAfterMs", g.pick(-1L, 86_400_001L, Long.MIN_VALUE, Long.MAX_VALUE)));
+        () -> m.put("checkAfterMs", g.pick(-1L, 86_400_001L, Long.MIN_VALUE, Long.MAX_VALUE)),
+        () -> m.put("deliverAfterMs", g.pick(-1L, 3_456_000_001L, Long.MIN_VALUE, Long.MAX_VALUE)),
+        () -> m.put("deliverAt", g.pick(-1L, Long.MIN_VALUE, Long.MAX_VALUE)),
+        () -> {
+          m.put("deliverAfterMs", 1000L);
+          m.put("deliverAt", 1000L);
+        });
   }
 
   private Map<String, Object> badProperties() {
@@ -434,10 +440,18 @@ final class BadBodies {
       case PREPARE -> {
         Map<String, Object> m = prepare();
         String field =
-            g.pick("messageId", "producerGroup", "topic", "body", "properties", "checkAfterMs");
+            g.pick(
+                "messageId",
+                "producerGroup",
+                "topic",
+                "body",
+                "properties",
+                "checkAfterMs",
+                "deliverAfterMs",
+                "deliverAt");
         m.put(
             field,
-            field.equals("checkAfterMs")
+            field.endsWith("Ms") || field.equals("deliverAt")
                 ? g.pick(
                     "abc", Map.of(), new java.math.BigInteger("123456789012345678901234567890"))
                 : field.equals("properties")

@@ -58,6 +58,7 @@ final class BadRequests {
     REARM("POST", "/api/v1/messages/{id}/rearm", Role.ADMIN, Kind.REARM, "POST"),
     RELEASE("POST", "/api/v1/messages/{id}/release", Role.ADMIN, Kind.REARM, "POST"),
     BLOCKED_KEYS("GET", "/api/v1/blocked-keys", Role.ADMIN, Kind.NONE, "GET"),
+    CANCEL("POST", "/api/v1/messages/{id}/cancel", Role.ADMIN, Kind.REARM, "POST"),
     PAUSE("PUT", "/api/v1/pauses/topics/{topic}", Role.ADMIN, Kind.PAUSE, "PUT", "DELETE"),
     PAUSES("GET", "/api/v1/pauses", Role.ADMIN, Kind.NONE, "GET"),
     DEAD_GROUPS("GET", "/api/v1/deliveries/dead-groups", Role.ADMIN, Kind.NONE, "GET"),
@@ -572,7 +573,7 @@ final class BadRequests {
   /** The endpoint's path with the setup's ids and names: the request would act on them. */
   private String validPath(Endpoint e) {
     return switch (e) {
-      case COMMIT, ROLLBACK, RESOLVE, REARM, RELEASE, GET_MESSAGE ->
+      case COMMIT, ROLLBACK, RESOLVE, REARM, RELEASE, CANCEL, GET_MESSAGE ->
           e.path.replace("{id}", g.pick(PREPARED_ID, PREPARED_ID, FORWARDED_ID, ROLLED_BACK_ID));
       case ENDPOINT -> e.path.replace("{group}", PRODUCER_GROUP);
       case SUBSCRIBE -> e.path.replace("{group}", g.pick(CONSUMER_GROUP, g.fresh()));

@@ -64,7 +64,10 @@ import org.slf4j.LoggerFactory;
  * instance's check-back address, not necessarily the sender's (any instance of the group may be
  * asked); {@code storeHost}, queue id and offsets are not known. The user property {@code
  * CHECK_IMMUNITY_TIME_IN_SECONDS} sets the delay before the first check, as in RocketMQ; {@link
- * #setSendMsgTimeout} bounds the wait for the prepare.
+ * #setSendMsgTimeout} bounds the wait for the prepare. A delay set on the message ({@code
+ * setDelayTimeLevel} with RocketMQ's default levels, {@code setDelayTimeSec}, {@code
+ * setDelayTimeMs}, {@code setDeliverTimeMs}), which RocketMQ's transactional producer drops, is
+ * kept: the committed message is delivered then (see {@link RocketMqDelays}).
  *
  * <p>The check-back URL: {@link CheckBackServer.Builder#advertisedHost} or {@link
  * CheckBackServer.Builder#advertisedUrl} name it; without them it is the bound address or, when
@@ -311,6 +314,7 @@ public class HalfmsgTransactionMQProducer extends TransactionOnlyProducer {
     if (shardingKey != null && !shardingKey.isEmpty()) {
       b.shardingKey(shardingKey);
     }
+    RocketMqDelays.apply(msg, b);
     String immunity = msg.getUserProperty(MessageConst.PROPERTY_CHECK_IMMUNITY_TIME_IN_SECONDS);
     if (immunity != null && immunity.matches("\\d{1,6}")) {
       b.checkAfter(Duration.ofSeconds(Long.parseLong(immunity)));

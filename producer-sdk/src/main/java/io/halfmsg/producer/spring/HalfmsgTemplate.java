@@ -9,6 +9,7 @@ import io.halfmsg.producer.Message;
 import io.halfmsg.producer.barrier.BarrierTable;
 import io.halfmsg.producer.barrier.BarrierTransactionChecker;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -88,6 +89,25 @@ public class HalfmsgTemplate implements AutoCloseable {
   /** Like {@link #send(String, String, Object)}, with a RocketMQ tag. */
   public String send(String topic, String tag, String keys, Object payload) {
     return send(Message.builder(topic).tag(tag).keys(keys).body(serialize(payload)).build());
+  }
+
+  /**
+   * Like {@link #send(String, String, Object)}, delivered no earlier than {@code delay} after now
+   * once the transaction commits ({@link Message.Builder#deliverAfter}): the broker holds it, and
+   * the consumers see it then. For a tag or other fields, build the {@link Message} and {@link
+   * #send(Message)} it.
+   */
+  public String sendAfter(Duration delay, String topic, String keys, Object payload) {
+    return send(
+        Message.builder(topic).keys(keys).body(serialize(payload)).deliverAfter(delay).build());
+  }
+
+  /**
+   * Like {@link #send(String, String, Object)}, delivered no earlier than {@code time} once the
+   * transaction commits ({@link Message.Builder#deliverAt}).
+   */
+  public String sendAt(Instant time, String topic, String keys, Object payload) {
+    return send(Message.builder(topic).keys(keys).body(serialize(payload)).deliverAt(time).build());
   }
 
   /**

@@ -145,8 +145,94 @@ class RocketMqFidelityTest {
         .until(() -> List.of("COMMITTED", "FORWARDED").contains(broker.state(id)));
   }
 
+  /**
+   * A plain RocketMQ consumer of {@code topic}, started and closed after the test; what it
+   * received, by msgId (the first copy of each).
+   */
+  private Map<String, MessageExt> plainConsumer(String topic) throws MQClientException {
+    Map<String, MessageExt> received = new ConcurrentHashMap<>();
+    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer("plain_" + topic);
+    consumer.setNamesrvAddr(mq.namesrvAddr());
+    consumer.setInstanceName("plain_" + topic);
+    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+    consumer.setPollNameServerInterval(1000);
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (msgs, context) -> {
+              msgs.forEach(m -> received.putIfAbsent(m.getMsgId(), m));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    consumer.start();
+    closing.add(consumer::shutdown);
+    return received;
+  }
+
+  /** A started producer whose every local transaction commits. */
+  private TransactionMQProducer committingProducer() throws MQClientException {
+    TransactionMQProducer producer = producer(group());
+    producer.setTransactionListener(
+        new TransactionListener() {
+          @Override
+          public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+            return LocalTransactionState.COMMIT_MESSAGE;
+          }
+
+          @Override
+          public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+            return LocalTransactionState.COMMIT_MESSAGE;
+          }
+        });
+    producer.start();
+    return producer;
+  }
+
   private static String group() {
     return "fidelity-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void aDelayLevelOrDeliverTimeDelaysTheCommittedMessageOnceThroughHalfmsg() throws Exception {
+    String topic = "fid_" + UUID.randomUUID().toString().substring(0, 8);
+    mq.createTopic(topic);
+    Map<String, MessageExt> received = plainConsumer(topic);
+    TransactionMQProducer producer = committingProducer();
+
+    Message level = new Message(topic, "level".getBytes(StandardCharsets.UTF_8));
+    level.setDelayTimeLevel(2); // 5 s among RocketMQ's default levels
+    long deliverMs = System.currentTimeMillis() + 3_000;
+    Message timed = new Message(topic, "timed".getBytes(StandardCharsets.UTF_8));
+    timed.setDeliverTimeMs(deliverMs);
+    String byLevel = producer.sendMessageInTransaction(level, null).getMsgId();
+    String byTime = producer.sendMessageInTransaction(timed, null).getMsgId();
+
+    JsonNode stored = broker.message(byLevel);
+    java.time.Instant levelAt = java.time.Instant.parse(stored.path("deliverAt").asText());
+    assertThat(levelAt)
+        .isEqualTo(java.time.Instant.parse(stored.path("createdAt").asText()).plusSeconds(5));
+    assertThat(stored.path("properties").properties()).as("not a user property").isEmpty();
+    java.time.Instant timeAt =
+        java.time.Instant.parse(broker.message(byTime).path("deliverAt").asText());
+    assertThat(timeAt.toEpochMilli()).isEqualTo(deliverMs);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> received.containsKey(byLevel) && received.containsKey(byTime));
+    for (var e : Map.of(byLevel, levelAt, byTime, timeAt).entrySet()) {
+      MessageExt m = received.get(e.getKey());
+      assertThat(m.getStoreTimestamp())
+          .as("stored in RocketMQ at its time, by halfmsg, without RocketMQ's own delay after it")
+          .isBetween(e.getValue().toEpochMilli(), e.getValue().toEpochMilli() + 2_000);
+      assertThat(m.getDelayTimeLevel()).isZero();
+      assertThat(m.getProperty("TIMER_DELIVER_MS")).isNull();
+    }
+
+    Message both = new Message(topic, "both".getBytes(StandardCharsets.UTF_8));
+    both.setDelayTimeLevel(1);
+    both.setDelayTimeSec(10);
+    assertThatThrownBy(() -> producer.sendMessageInTransaction(both, null))
+        .isInstanceOf(MQClientException.class)
+        .hasMessageContaining("more than one delay");
   }
 
   @Test
@@ -224,36 +310,9 @@ class RocketMqFidelityTest {
   void aPlainRocketMqConsumerSeesTheIdTheProducerGot() throws Exception {
     String topic = "fid_" + UUID.randomUUID().toString().substring(0, 8);
     mq.createTopic(topic);
-    Map<String, MessageExt> received = new ConcurrentHashMap<>();
-    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer("plain_" + topic);
-    consumer.setNamesrvAddr(mq.namesrvAddr());
-    consumer.setInstanceName("plain_" + topic);
-    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-    consumer.setPollNameServerInterval(1000);
-    consumer.subscribe(topic, "*");
-    consumer.registerMessageListener(
-        (MessageListenerConcurrently)
-            (msgs, context) -> {
-              msgs.forEach(m -> received.put(m.getMsgId(), m));
-              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-            });
-    consumer.start();
-    closing.add(consumer::shutdown);
+    Map<String, MessageExt> received = plainConsumer(topic);
 
-    TransactionMQProducer producer = producer(group());
-    producer.setTransactionListener(
-        new TransactionListener() {
-          @Override
-          public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
-            return LocalTransactionState.COMMIT_MESSAGE;
-          }
-
-          @Override
-          public LocalTransactionState checkLocalTransaction(MessageExt msg) {
-            return LocalTransactionState.COMMIT_MESSAGE;
-          }
-        });
-    producer.start();
+    TransactionMQProducer producer = committingProducer();
     TransactionSendResult sent =
         producer.sendMessageInTransaction(
             new Message(topic, "TagA", "KEY-1", "hello".getBytes(StandardCharsets.UTF_8)), null);

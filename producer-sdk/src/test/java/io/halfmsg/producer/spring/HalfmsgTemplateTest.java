@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.halfmsg.producer.testing.TestBroker;
 import io.halfmsg.testsupport.db.TestDatabase;
 import java.time.Duration;
@@ -65,6 +66,27 @@ class HalfmsgTemplateTest {
   @Autowired HalfmsgTemplate halfmsg;
   @Autowired TransactionTemplate transaction;
   @Autowired JdbcTemplate jdbc;
+
+  @Test
+  void sendAfterAndSendAtHoldTheMessageUntilThen() {
+    java.time.Instant at =
+        java.time.Instant.now()
+            .plus(Duration.ofDays(10))
+            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    String after =
+        transaction.execute(
+            status -> halfmsg.sendAfter(Duration.ofMinutes(10), "order_created", "o-d1", "{}"));
+    String atTime =
+        transaction.execute(status -> halfmsg.sendAt(at, "order_created", "o-d2", "{}"));
+
+    broker().awaitState(after, "COMMITTED");
+    broker().awaitState(atTime, "COMMITTED");
+    JsonNode stored = broker().message(after);
+    assertThat(java.time.Instant.parse(stored.path("deliverAt").asText()))
+        .isEqualTo(java.time.Instant.parse(stored.path("createdAt").asText()).plusSeconds(600));
+    assertThat(broker().message(atTime).path("deliverAt").asText()).isEqualTo(at.toString());
+    assertThat(broker().message(atTime).path("keys").asText()).isEqualTo("o-d2");
+  }
 
   @Test
   void aCommittedTransactionCommitsItsMessage() {
