@@ -207,9 +207,8 @@ final class BenchReport {
     md.append("\n### halfmsg / native (ratios of the medians)\n\n");
     if (closed.stream().anyMatch(r -> r.mode().equals(HalfmsgPipeline.ORDERED_MODE))) {
       md.append(
-          "Ordered halfmsg ("
-              + HalfmsgPipeline.ORDERED_KEYS
-              + " sharding keys) is set against native transactional messages, which are"
+          f("Ordered halfmsg (%,d sharding keys)", HalfmsgPipeline.ORDERED_KEYS)
+              + " is set against native transactional messages, which are"
               + " unordered: RocketMQ's transactional messages cannot be ordered. Its second row"
               + " sets it against unordered halfmsg of the same run.\n\n");
     }
