@@ -16,6 +16,11 @@ final class MessagingOnlyWorkload implements Workload {
   }
 
   @Override
+  public boolean benchesOrdered() {
+    return true;
+  }
+
+  @Override
   public void localTransaction(Connection c, OrderEvent order) {}
 
   @Override

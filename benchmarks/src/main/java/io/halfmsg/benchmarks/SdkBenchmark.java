@@ -54,7 +54,10 @@ public final class SdkBenchmark {
     List<String> topics = new ArrayList<>();
     for (Workload w : workloads) {
       topics.add(NativePipeline.topic(w));
-      topics.add(HalfmsgPipeline.topic(w));
+      topics.add(HalfmsgPipeline.topic(w, false));
+      if (w.benchesOrdered()) {
+        topics.add(HalfmsgPipeline.topic(w, true));
+      }
     }
     if (s.runsSpring()) {
       topics.add(SpringOrderApplication.TOPIC);
@@ -111,7 +114,14 @@ public final class SdkBenchmark {
         try {
           pipelines.add(new NativePipeline(w, tracker, app, mq.namesrvAddr(), s.consumeThreads()));
           pipelines.add(
-              new HalfmsgPipeline(w, tracker, app, broker, mq.namesrvAddr(), s.consumeThreads()));
+              new HalfmsgPipeline(
+                  w, tracker, app, broker, mq.namesrvAddr(), s.consumeThreads(), false));
+          if (w.benchesOrdered()) {
+            // After the two the open loop takes: the ordered variant runs closed-loop rounds only.
+            pipelines.add(
+                new HalfmsgPipeline(
+                    w, tracker, app, broker, mq.namesrvAddr(), s.consumeThreads(), true));
+          }
           if (s.runsSpring() && w.name().equals("order")) {
             pipelines.add(new SpringPipeline(tracker, db, broker, mq.namesrvAddr(), s));
           }

@@ -29,6 +29,15 @@ interface Workload {
   /** The business part of the consumer's transaction, on the transaction's connection. */
   void handle(Connection c, OrderEvent order) throws SQLException;
 
+  /**
+   * Whether the run also measures halfmsg's ordered messages on this workload, beside the unordered
+   * ones (see {@link HalfmsgPipeline#ORDERED_KEYS}). One workload is enough to show what ordering
+   * costs; the one without business work shows it undiluted.
+   */
+  default boolean benchesOrdered() {
+    return false;
+  }
+
   /** A name safe for RocketMQ topics and groups. */
   default String id() {
     return name().replace('-', '_');

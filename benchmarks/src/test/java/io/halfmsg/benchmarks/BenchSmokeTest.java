@@ -28,12 +28,15 @@ class BenchSmokeTest {
 
     assertThat(report.results())
         .extracting(RoundResult::mode)
-        .containsOnly("native", "halfmsg", "halfmsg-spring")
-        .contains("native", "halfmsg", "halfmsg-spring");
+        .containsOnly("native", "halfmsg", "halfmsg-spring", "halfmsg-ordered")
+        .contains("native", "halfmsg", "halfmsg-spring", "halfmsg-ordered");
     assertThat(report.results())
-        .extracting(RoundResult::loop, RoundResult::workload)
+        .extracting(RoundResult::loop, RoundResult::workload, RoundResult::mode)
         .contains(
-            tuple("closed", "order"), tuple("closed", "messaging-only"), tuple("open", "order"));
+            tuple("closed", "order", "halfmsg"),
+            tuple("closed", "messaging-only", "halfmsg"),
+            tuple("closed", "messaging-only", "halfmsg-ordered"),
+            tuple("open", "order", "halfmsg"));
     for (RoundResult r : report.results()) {
       assertThat(r.failed()).as("failed sends of %s", r).isZero();
       assertThat(r.sent()).as("sends of %s", r).isEqualTo(r.messages());
@@ -43,7 +46,9 @@ class BenchSmokeTest {
     assertThat(report.checks()).isNotEmpty().allMatch(DatabaseCheck::passed);
     assertThat(report.allComplete()).isTrue();
     assertThat(report.file()).exists();
-    assertThat(Files.readString(report.file())).contains("| order | 4 | native |");
+    assertThat(Files.readString(report.file()))
+        .contains("| order | 4 | native |")
+        .contains("| messaging-only | 4 | halfmsg-ordered | halfmsg (unordered) |");
 
     // Every process the run started has been stopped.
     Path pids = settings.outputDir().resolve("children.pids");

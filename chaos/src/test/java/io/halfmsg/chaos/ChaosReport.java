@@ -118,6 +118,27 @@ final class ChaosReport {
     out.append("\n| at the broker | count |\n|---|---:|\n");
     broker.forEach((k, v) -> out.append("| ").append(k).append(" | ").append(v).append(" |\n"));
 
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nOrdered per product (the sharding key): %d keys; %d committed messages were prepared"
+                + " before the one ahead of them of their key was acked, and so waited for it.%n",
+            single(
+                c,
+                "SELECT COUNT(DISTINCT sharding_key) FROM "
+                    + BROKER_DB
+                    + ".hm_message WHERE state = 'FORWARDED' AND sharding_key IS NOT NULL"),
+            single(
+                c,
+                "SELECT COUNT(*) FROM (SELECT m.created_at, LAG(d.acked_at) OVER"
+                    + " (PARTITION BY m.topic, m.sharding_key ORDER BY m.id) ahead_acked FROM "
+                    + BROKER_DB
+                    + ".hm_message m JOIN "
+                    + BROKER_DB
+                    + ".hm_delivery d ON d.message_id = m.message_id"
+                    + " WHERE m.state = 'FORWARDED' AND m.sharding_key IS NOT NULL) t"
+                    + " WHERE t.created_at < t.ahead_acked")));
+
     List<Long> micros = new ArrayList<>();
     try (Statement s = c.createStatement();
         ResultSet rs =

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 /**
  * The deployment under test, every part in a process of its own, started the way operators start
@@ -39,6 +40,13 @@ final class ChaosStack implements AutoCloseable {
 
   /** repo-service halts after applying orders whose number starts with this, before the ack. */
   static final String CONSUMER_CRASH_PREFIX = "cc-";
+
+  /**
+   * The products ordered, each its own sharding key: order-service sends every deduction with its
+   * product as key, so repo-service must apply each product's deductions in prepare order.
+   */
+  static final List<String> PRODUCTS =
+      IntStream.range(0, 200).mapToObj(i -> String.format("sku-%03d", i)).toList();
 
   static final String BROKER_DB = "chaos_broker";
   static final String ORDER_DB = "chaos_order";
@@ -176,6 +184,8 @@ final class ChaosStack implements AutoCloseable {
             "--spring.datasource.url=" + db.url(ORDER_DB),
             "--halfmsg.producer.broker-urls=" + String.join(",", brokerUrls),
             "--halfmsg.producer.check-back.host=127.0.0.1",
+            "--demo.order.products=" + String.join(",", PRODUCTS),
+            "--demo.order.sharding-key=product",
             "--demo.order.allow-lost-commits=true",
             "--demo.order.allow-crashes=true"));
     Map<String, String> env = database();

@@ -7,6 +7,7 @@ import io.halfmsg.chaos.Invariants.Check;
 import io.halfmsg.process.OutputDirectory;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,7 +37,18 @@ class ChaosTest {
     try (ChaosStack stack = ChaosStack.start(settings);
         OrderTraffic traffic = new OrderTraffic(stack.orderServiceUrl, settings.clients())) {
       try (Connection c = stack.db.connect();
+          PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT IGNORE INTO "
+                      + ChaosStack.REPO_DB
+                      + ".stock (product, available)"
+                      + " VALUES (?, 0)");
           Statement s = c.createStatement()) {
+        for (String product : ChaosStack.PRODUCTS) {
+          insert.setString(1, product);
+          insert.addBatch();
+        }
+        insert.executeBatch();
         s.executeUpdate(
             "UPDATE " + ChaosStack.REPO_DB + ".stock SET available = " + STOCK + ", deducted = 0");
       }
@@ -89,7 +101,10 @@ class ChaosTest {
     }
   }
 
-  /** Until no message waits for a decision or a forward and no delivery for an ack. */
+  /**
+   * Until no message waits for a decision or a forward, no delivery for an ack, and no message
+   * holds its sharding key.
+   */
   private static boolean awaitQuiescence(ChaosStack stack, Duration atMost) {
     try {
       await("every message decided, forwarded and acked")
@@ -113,7 +128,10 @@ class ChaosTest {
                     + ".hm_message WHERE state IN ('PREPARED', 'COMMITTED'))"
                     + " + (SELECT COUNT(*) FROM "
                     + ChaosStack.BROKER_DB
-                    + ".hm_delivery WHERE state = 'PENDING')")) {
+                    + ".hm_delivery WHERE state = 'PENDING')"
+                    + " + (SELECT COUNT(*) FROM "
+                    + ChaosStack.BROKER_DB
+                    + ".hm_key_queue)")) {
       rs.next();
       return rs.getLong(1);
     }

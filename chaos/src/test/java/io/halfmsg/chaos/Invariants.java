@@ -35,6 +35,7 @@ final class Invariants {
   private static final String M = BROKER_DB + ".hm_message";
   private static final String DL = BROKER_DB + ".hm_delivery";
   private static final String SUB = BROKER_DB + ".hm_subscription";
+  private static final String KQ = BROKER_DB + ".hm_key_queue";
 
   private final Connection c;
 
@@ -93,6 +94,35 @@ final class Invariants {
                 + O
                 + " o ON o.message_id = m.message_id"
                 + " WHERE o.order_no IS NULL AND m.state <> 'ROLLED_BACK'"));
+    checks.add(
+        query(
+            "every order's message carries its product as sharding key",
+            "SELECT o.order_no, o.product, m.sharding_key FROM "
+                + O
+                + " o JOIN "
+                + M
+                + " m ON m.message_id = o.message_id"
+                + " WHERE m.sharding_key IS NULL OR m.sharding_key <> o.product"));
+    checks.add(
+        query(
+            "each key's deductions applied in prepare order (hm_message.id)",
+            // Increasing between each applied message and the one before it of its key is
+            // increasing throughout; that each committed one is applied once is checked above.
+            "SELECT sharding_key, prev_id, message_id, prev_seq, applied_seq FROM ("
+                + "SELECT m.sharding_key, m.message_id, d.applied_seq,"
+                + " LAG(m.message_id) OVER (PARTITION BY m.topic, m.sharding_key ORDER BY m.id)"
+                + " prev_id,"
+                + " LAG(d.applied_seq) OVER (PARTITION BY m.topic, m.sharding_key ORDER BY m.id)"
+                + " prev_seq FROM "
+                + M
+                + " m JOIN "
+                + D
+                + " d ON d.message_id = m.message_id WHERE m.sharding_key IS NOT NULL) t"
+                + " WHERE prev_seq > applied_seq"));
+    checks.add(
+        query(
+            "no message still holds its sharding key",
+            "SELECT sharding_key, message_id FROM " + KQ));
     checks.add(query("nothing PARKED", "SELECT message_id FROM " + M + " WHERE state = 'PARKED'"));
     checks.add(
         query(

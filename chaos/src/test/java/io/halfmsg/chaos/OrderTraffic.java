@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,10 +22,11 @@ import java.util.stream.Collectors;
 
 /**
  * The clients of order-service: orders offered at a steady rate from a pool of client threads,
- * faults or not, each with what the client saw of it. Most orders are plain; some are refused by
- * order-service's rules (an unknown product, too many at once), some lose their commit call on
- * purpose. An order offered while all clients are stuck (order-service frozen) is not sent at all
- * and counted as skipped, so the backlog stays bounded.
+ * faults or not, each with what the client saw of it, over {@link ChaosStack#PRODUCTS}, each
+ * product a sharding key. Most orders are plain; some are refused by order-service's rules (an
+ * unknown product, too many at once), some lose their commit call on purpose. An order offered
+ * while all clients are stuck (order-service frozen) is not sent at all and counted as skipped, so
+ * the backlog stays bounded.
  */
 final class OrderTraffic implements AutoCloseable {
 
@@ -55,7 +57,12 @@ final class OrderTraffic implements AutoCloseable {
 
   record Placed(String orderNo, Kind kind, Outcome outcome, int status) {}
 
-  private static final List<String> PRODUCTS = List.of("keyboard", "mouse", "monitor", "headset");
+  /**
+   * Half of the orders go to these few products, so that their keys often have several messages in
+   * flight at once (held behind a lost commit's check-back or a crashed consumer's redelivery); the
+   * rest spread over all products.
+   */
+  private static final int HOT_PRODUCTS = 10;
 
   private final String orderServiceUrl;
   private final HttpClient http =
@@ -112,7 +119,7 @@ final class OrderTraffic implements AutoCloseable {
   Placed place(Kind kind) {
     long n = sequence.incrementAndGet();
     String orderNo = (kind == Kind.CONSUMER_CRASH ? ChaosStack.CONSUMER_CRASH_PREFIX : "o-") + n;
-    String product = kind == Kind.REFUSED && n % 2 == 0 ? "unicorn" : PRODUCTS.get((int) (n % 4));
+    String product = kind == Kind.REFUSED && n % 2 == 0 ? "unicorn" : product();
     int quantity = kind == Kind.REFUSED && n % 2 == 1 ? 9 : 1 + (int) (n % 5);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(orderServiceUrl + "/orders"))
@@ -150,6 +157,12 @@ final class OrderTraffic implements AutoCloseable {
       accepted.incrementAndGet();
     }
     return result;
+  }
+
+  private static String product() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    List<String> products = ChaosStack.PRODUCTS;
+    return products.get(random.nextInt(random.nextBoolean() ? HOT_PRODUCTS : products.size()));
   }
 
   List<Placed> placed() {

@@ -1,7 +1,5 @@
 package io.halfmsg.demo.order;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halfmsg.producer.HalfmsgProducer;
 import io.halfmsg.producer.Message;
 import io.halfmsg.producer.barrier.BarrierTable;
@@ -29,19 +27,16 @@ class LostCommitSender {
   private final HalfmsgProducer producer;
   private final BarrierTable barrier;
   private final JdbcTemplate jdbc;
-  private final ObjectMapper json;
   private final boolean allowed;
 
   LostCommitSender(
       HalfmsgProducer producer,
       BarrierTable barrier,
       JdbcTemplate jdbc,
-      ObjectMapper json,
       @Value("${demo.order.allow-lost-commits:false}") boolean allowed) {
     this.producer = producer;
     this.barrier = barrier;
     this.jdbc = jdbc;
-    this.json = json;
     this.allowed = allowed;
   }
 
@@ -50,14 +45,11 @@ class LostCommitSender {
   }
 
   /** Must run inside a transaction on the application's DataSource. */
-  String send(String topic, String keys, Object payload) {
+  String send(Message message) {
     if (!allowed) {
       throw new IllegalStateException("Set demo.order.allow-lost-commits=true to lose commits");
     }
-    String messageId =
-        producer
-            .prepare(Message.builder(topic).keys(keys).body(write(payload)).build())
-            .messageId();
+    String messageId = producer.prepare(message).messageId();
     jdbc.execute(
         (ConnectionCallback<Void>)
             connection -> {
@@ -65,13 +57,5 @@ class LostCommitSender {
               return null;
             });
     return messageId;
-  }
-
-  private byte[] write(Object payload) {
-    try {
-      return json.writeValueAsBytes(payload);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
   }
 }

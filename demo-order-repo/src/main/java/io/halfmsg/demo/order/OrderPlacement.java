@@ -1,6 +1,7 @@
 package io.halfmsg.demo.order;
 
 import io.halfmsg.demo.faults.CrashAfterCommit;
+import io.halfmsg.producer.Message;
 import io.halfmsg.producer.spring.HalfmsgTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -11,16 +12,19 @@ class OrderPlacement {
 
   private final OrderRepository orders;
   private final OrderRules rules;
+  private final DeductionMessages messages;
   private final HalfmsgTemplate halfmsg;
   private final LostCommitSender lostCommits;
 
   OrderPlacement(
       OrderRepository orders,
       OrderRules rules,
+      DeductionMessages messages,
       HalfmsgTemplate halfmsg,
       LostCommitSender lostCommits) {
     this.orders = orders;
     this.rules = rules;
+    this.messages = messages;
     this.halfmsg = halfmsg;
     this.lostCommits = lostCommits;
   }
@@ -43,11 +47,8 @@ class OrderPlacement {
     if (crashAfterCommit) {
       CrashAfterCommit.register("order " + orderNo);
     }
-    Deduction deduction = new Deduction(orderNo, product, quantity);
-    String messageId =
-        loseCommit
-            ? lostCommits.send(Deduction.TOPIC, orderNo, deduction)
-            : halfmsg.send(Deduction.TOPIC, orderNo, deduction);
+    Message message = messages.of(new Deduction(orderNo, product, quantity));
+    String messageId = loseCommit ? lostCommits.send(message) : halfmsg.send(message);
     orders.insert(orderNo, product, quantity, messageId);
     rules.check(orderNo, product, quantity, messageId);
     return orders.find(orderNo).orElseThrow();
