@@ -1,7 +1,6 @@
 package io.halfmsg.broker.delivery;
 
 import io.halfmsg.api.MessageStateResponse;
-import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.operator.OperatorResolver;
 import io.halfmsg.broker.web.Violations;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,9 +29,6 @@ class KeyController {
     this.operators = operators;
   }
 
-  /** Body of {@code POST /api/v1/messages/{messageId}/release}. */
-  record ReleaseRequest(String reason) {}
-
   /**
    * Lets the later messages of this message's sharding key go ahead without it: for a head that is
    * PARKED or DEAD and should not hold the others any longer. The message itself is left as it is.
@@ -42,16 +38,10 @@ class KeyController {
       consumes = MediaType.APPLICATION_JSON_VALUE)
   MessageStateResponse release(
       @PathVariable String messageId,
-      @RequestBody ReleaseRequest request,
+      @RequestBody OperatorResolver.ReasonRequest request,
       HttpServletRequest http) {
-    if (request == null) {
-      throw Violations.invalid("body", "must be a JSON object");
-    }
-    Violations v = new Violations();
-    v.messageId(messageId, "messageId");
-    Operator.checkReason(request.reason(), v);
-    v.throwIfAny();
-    return handover.releaseByOperator(messageId, operators.of(http, request.reason()));
+    return handover.releaseByOperator(
+        messageId, operators.ofMessageAction(http, messageId, request));
   }
 
   /** Keys whose head waits for an operator while later messages wait behind it. */
