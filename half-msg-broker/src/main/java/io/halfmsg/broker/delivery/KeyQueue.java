@@ -240,26 +240,15 @@ public class KeyQueue {
     String after = topic == null ? "" : " WHERE topic > ? OR (topic = ? AND sharding_key > ?)";
     Object[] args =
         topic == null ? new Object[] {limit} : new Object[] {topic, topic, shardingKey, limit};
-    List<Holder> firsts =
-        jdbc.query(
-            "SELECT topic, sharding_key, MIN(message_pk) FROM hm_key_queue"
-                + after
-                + " GROUP BY topic, sharding_key ORDER BY topic, sharding_key LIMIT ?",
-            (rs, i) -> new Holder(rs.getString(1), rs.getString(2), rs.getLong(3), null),
-            args);
-    List<Holder> heads = new ArrayList<>(firsts.size());
-    for (Holder f : firsts) {
-      // Released since the first read (gone, then): nothing to look at.
-      jdbc.queryForList(
-              "SELECT message_id FROM hm_key_queue WHERE topic = ? AND sharding_key = ?"
-                  + " AND message_pk = ?",
-              String.class,
-              f.topic(),
-              f.shardingKey(),
-              f.messagePk())
-          .forEach(id -> heads.add(new Holder(f.topic(), f.shardingKey(), f.messagePk(), id)));
-    }
-    return heads;
+    return jdbc.query(
+        "SELECT q.topic, q.sharding_key, q.message_pk, q.message_id FROM hm_key_queue q"
+            + " JOIN (SELECT topic, sharding_key, MIN(message_pk) AS head FROM hm_key_queue"
+            + after
+            + " GROUP BY topic, sharding_key ORDER BY topic, sharding_key LIMIT ?) h"
+            + " ON q.topic = h.topic AND q.sharding_key = h.sharding_key AND q.message_pk = h.head"
+            + " ORDER BY q.topic, q.sharding_key",
+        (rs, i) -> new Holder(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)),
+        args);
   }
 
   /** Where this message stands in its key's queue, if it holds a key. */
