@@ -21,13 +21,23 @@ final class BenchReport {
   private final Path file;
   private final List<RoundResult> results;
   private final List<DatabaseCheck> checks;
+  private final List<DelayedBurst.Result> bursts;
 
   private BenchReport(
-      String markdown, Path file, List<RoundResult> results, List<DatabaseCheck> checks) {
+      String markdown,
+      Path file,
+      List<RoundResult> results,
+      List<DatabaseCheck> checks,
+      List<DelayedBurst.Result> bursts) {
     this.markdown = markdown;
     this.file = file;
     this.results = List.copyOf(results);
     this.checks = List.copyOf(checks);
+    this.bursts = List.copyOf(bursts);
+  }
+
+  List<DelayedBurst.Result> bursts() {
+    return bursts;
   }
 
   List<DatabaseCheck> checks() {
@@ -48,14 +58,15 @@ final class BenchReport {
 
   /**
    * Every closed-loop round sent and consumed every message, no send failed, and the database check
-   * passed. Open-loop messages that were late or unsent at an offered rate beyond capacity are a
-   * result, not a failure.
+   * passed, and every delayed burst delivered every message in time. Open-loop messages that were
+   * late or unsent at an offered rate beyond capacity are a result, not a failure.
    */
   boolean allComplete() {
     return !results.isEmpty()
         && results.stream().filter(r -> r.loop().equals("closed")).allMatch(RoundResult::complete)
         && results.stream().allMatch(r -> r.failed() == 0)
-        && checks.stream().allMatch(DatabaseCheck::passed);
+        && checks.stream().allMatch(DatabaseCheck::passed)
+        && bursts.stream().allMatch(DelayedBurst.Result::delivered);
   }
 
   static BenchReport write(
@@ -66,6 +77,7 @@ final class BenchReport {
       List<RoundResult> results,
       List<DatabaseCheck> checks,
       List<RoundRunner.Warmup> warmups,
+      List<DelayedBurst.Result> bursts,
       String brokerRecords)
       throws IOException {
     StringBuilder md = new StringBuilder();
@@ -73,6 +85,7 @@ final class BenchReport {
     warmups(md, warmups);
     closedLoop(md, s, processes, results);
     openLoop(md, s, processes, results);
+    delayedBursts(md, bursts);
     databaseChecks(md, checks);
     md.append(brokerRecords);
     everyRound(md, processes, results);
@@ -80,7 +93,7 @@ final class BenchReport {
         DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
     Path file = s.outputDir().resolve("bench-report-" + stamp + ".md");
     Files.writeString(file, md);
-    return new BenchReport(md.toString(), file, results, checks);
+    return new BenchReport(md.toString(), file, results, checks, bursts);
   }
 
   private static void header(
@@ -297,6 +310,56 @@ final class BenchReport {
               r.cpuTotal()));
     }
     md.append('\n');
+  }
+
+  private static void delayedBursts(StringBuilder md, List<DelayedBurst.Result> bursts) {
+    if (bursts.isEmpty()) {
+      return;
+    }
+    md.append(
+        f(
+            "## Delayed bursts%n%nEvery message of a burst sent with `sendInTransaction` and"
+                + " `deliverAt` at one second, held by the broker, then forwarded to and handled"
+                + " by a `HalfmsgConsumer`. The broker's live heap is read after a full collection"
+                + " (`jcmd GC.run`, then `GC.heap_info`): before the sends, with all of them held"
+                + " (just before they are due), at its highest while they are forwarded (read every"
+                + " 2 s; each reading pauses the broker for a moment), and after. \"not growing\":"
+                + " the highest reading at most %d MiB over the one before. Times are seconds"
+                + " after the due second.%n%n",
+            DelayedBurst.MAX_GROWTH_BYTES / (1024 * 1024)));
+    md.append(
+        "| messages | sent in s | due after s | live heap MiB before / held / peak / after |"
+            + " growth MiB | forwarded | early | first forward s | last forward s | last handled"
+            + " s | handled | heap not growing | none early, all handled |\n");
+    md.append("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+    for (DelayedBurst.Result r : bursts) {
+      md.append(
+          f(
+              "| %,d | %.1f%s | %.1f | %.0f / %.0f / %.0f / %.0f | %+.1f | %,d | %d | %.2f | %.2f |"
+                  + " %.2f | %,d | %s | %s |%n",
+              r.messages(),
+              r.sendSeconds(),
+              r.sentBeforeDue() ? "" : " (past due)",
+              r.leadSeconds(),
+              mib(r.heapBefore()),
+              mib(r.heapHeld()),
+              mib(r.heapPeak()),
+              mib(r.heapAfter()),
+              mib(r.growth()),
+              r.forwarded(),
+              r.early(),
+              r.firstForward(),
+              r.lastForward(),
+              r.lastHandled(),
+              r.handled(),
+              r.bounded() ? "yes" : "NO",
+              r.delivered() ? "yes" : "NO"));
+    }
+    md.append('\n');
+  }
+
+  private static double mib(long bytes) {
+    return bytes / (1024.0 * 1024.0);
   }
 
   private static void databaseChecks(StringBuilder md, List<DatabaseCheck> checks) {

@@ -25,6 +25,8 @@ import java.util.function.Function;
  * @param openLoopSenders sender threads of the open loop
  * @param openLoopWorkload the workload the open loop runs
  * @param drainSeconds after its offered window, how long an open-loop round waits for the rest
+ * @param delayedBursts sizes of the delayed bursts run after the workloads ({@link DelayedBurst});
+ *     empty for none
  * @param producerPool connections of the application's producer-side pool (both modes)
  * @param consumerPool connections of the application's consumer-side pool (both modes)
  * @param consumeThreads consume threads of both consumers (RocketMQ's and halfmsg's default, 20)
@@ -55,6 +57,7 @@ record BenchSettings(
     int openLoopSenders,
     String openLoopWorkload,
     int drainSeconds,
+    List<Integer> delayedBursts,
     int producerPool,
     int consumerPool,
     int consumeThreads,
@@ -105,6 +108,7 @@ record BenchSettings(
         Integer.parseInt(get.apply("openLoop.senders")),
         get.apply("openLoop.workload"),
         Integer.parseInt(get.apply("openLoop.drainSeconds")),
+        ints(get.apply("delayed.bursts")),
         Integer.parseInt(get.apply("pool.producer")),
         Integer.parseInt(get.apply("pool.consumer")),
         Integer.parseInt(get.apply("consumeThreads")),
@@ -164,6 +168,8 @@ record BenchSettings(
           Map.entry("openLoop.senders", "128"),
           Map.entry("openLoop.workload", "order"),
           Map.entry("openLoop.drainSeconds", "30"),
+          // Two sizes, ten times apart: the broker's live heap should be the same for both.
+          Map.entry("delayed.bursts", "10000,100000"),
           // Producer threads only hold a connection during their local transaction, which is a
           // part of each send; 40 keeps the whole run well under MariaDB's 151 connections
           // (other test runs share the server).
@@ -200,6 +206,7 @@ record BenchSettings(
     m.put("openLoop.seconds", "2");
     m.put("openLoop.senders", "8");
     m.put("openLoop.drainSeconds", "20");
+    m.put("delayed.bursts", "300");
     m.put("pool.producer", "8");
     m.put("pool.consumer", "8");
     m.put("consumeThreads", "8");

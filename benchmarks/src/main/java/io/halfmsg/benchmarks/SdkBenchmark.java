@@ -62,6 +62,7 @@ public final class SdkBenchmark {
     if (s.runsSpring()) {
       topics.add(SpringOrderApplication.TOPIC);
     }
+    s.delayedBursts().forEach(n -> topics.add(DelayedBurst.topic(n)));
     progress("starting RocketMQ, the halfmsg broker and the application's database");
     try (BenchDatabases db = new BenchDatabases(s)) {
       // Read before this run opens its pools: what others (other test runs) hold already.
@@ -138,6 +139,18 @@ public final class SdkBenchmark {
         checks.addAll(check(w, app, runner, ordersBefore, pipelines));
         ordersBefore = app.orders();
       }
+      List<DelayedBurst.Result> bursts = new ArrayList<>();
+      for (int n : s.delayedBursts()) {
+        DelayedBurst burst = new DelayedBurst(n, s, broker, db, app, mq.namesrvAddr());
+        DelayedBurst.Result r = burst.run(sendsPerSecond(results));
+        bursts.add(r);
+        checks.add(
+            new DatabaseCheck(
+                f("delayed burst of %,d", n),
+                "halfmsg dedupe rows",
+                r.sent(),
+                app.consumed("halfmsg", burst.consumerGroup())));
+      }
       progress("stopping");
       return BenchReport.write(
           s,
@@ -147,6 +160,7 @@ public final class SdkBenchmark {
           results,
           checks,
           runner.warmups(),
+          bursts,
           BrokerStoreSummary.read(db));
     }
   }
@@ -177,6 +191,23 @@ public final class SdkBenchmark {
       checks.add(0, new DatabaseCheck(w.name(), "orders", orders, app.orders() - ordersBefore));
     }
     return checks;
+  }
+
+  /**
+   * What plain halfmsg sends managed end to end without business work at the highest thread count
+   * earlier in this run; a cautious guess if that was not run.
+   */
+  private double sendsPerSecond(List<RoundResult> results) {
+    return results.stream()
+        .filter(r -> r.loop().equals("closed") && r.mode().equals("halfmsg"))
+        .filter(r -> r.workload().equals("messaging-only") && r.load() == settings.maxThreads())
+        .mapToDouble(RoundResult::perSecond)
+        .max()
+        .orElse(500);
+  }
+
+  private static String f(String format, Object... args) {
+    return String.format(java.util.Locale.ROOT, format, args);
   }
 
   static void progress(String format, Object... args) {

@@ -44,11 +44,21 @@ class BenchSmokeTest {
       assertThat(r.late()).as("late messages of %s", r).isZero();
     }
     assertThat(report.checks()).isNotEmpty().allMatch(DatabaseCheck::passed);
+    // At this size the heap figures mean nothing; that every message went in time does.
+    assertThat(report.bursts())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.delivered()).as("delayed burst %s", b).isTrue();
+              assertThat(b.handled()).isEqualTo(b.messages());
+              assertThat(b.heapBefore()).isPositive();
+            });
     assertThat(report.allComplete()).isTrue();
     assertThat(report.file()).exists();
     assertThat(Files.readString(report.file()))
         .contains("| order | 4 | native |")
-        .contains("| messaging-only | 4 | halfmsg-ordered | halfmsg (unordered) |");
+        .contains("| messaging-only | 4 | halfmsg-ordered | halfmsg (unordered) |")
+        .contains("## Delayed bursts");
 
     // Every process the run started has been stopped.
     Path pids = settings.outputDir().resolve("children.pids");
