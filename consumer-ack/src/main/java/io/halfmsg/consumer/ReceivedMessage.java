@@ -22,6 +22,7 @@ public final class ReceivedMessage {
   private final String rocketMqMessageId;
   private final boolean redelivery;
   private final int reconsumeTimes;
+  private final String shardingKey;
 
   private ReceivedMessage(String messageId, String consumerGroup, MessageExt m) {
     this.messageId = messageId;
@@ -51,6 +52,7 @@ public final class ReceivedMessage {
             : m.getMsgId();
     this.redelivery = m.getProperty(MessageConst.PROPERTY_RETRY_TOPIC) != null;
     this.reconsumeTimes = m.getReconsumeTimes();
+    this.shardingKey = m.getProperty(MessageConst.PROPERTY_SHARDING_KEY);
   }
 
   static ReceivedMessage of(String messageId, String consumerGroup, MessageExt m) {
@@ -88,6 +90,15 @@ public final class ReceivedMessage {
    */
   public Map<String, String> properties() {
     return properties;
+  }
+
+  /**
+   * The sharding key the producer prepared the message with (RocketMQ 5's message group), or {@code
+   * null} for an unordered message. The broker hands a key's messages over one at a time, in the
+   * order they were prepared.
+   */
+  public String shardingKey() {
+    return shardingKey;
   }
 
   /** The raw body. */

@@ -62,6 +62,7 @@ class OrderedConsumptionTest {
     int perKey = 15;
     Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     List<Step> applied = new CopyOnWriteArrayList<>();
+    List<String> wrongKeys = new CopyOnWriteArrayList<>();
     try (HalfmsgConsumer consumer =
         stack
             .consumer(group)
@@ -76,6 +77,9 @@ class OrderedConsumptionTest {
                 "*",
                 Step.class,
                 (step, message, c) -> {
+                  if (!step.key().equals(message.shardingKey())) {
+                    wrongKeys.add(step + " came with " + message.shardingKey());
+                  }
                   try (PreparedStatement ps =
                       c.prepareStatement(
                           "INSERT INTO applied_step (consumer_group, shard, seq)"
@@ -136,6 +140,7 @@ class OrderedConsumptionTest {
                   .as("committed work of " + key + ", in order, once")
                   .isEqualTo(inOrder));
       assertThat(failures).as("some handlers failed and were retried").isNotEmpty();
+      assertThat(wrongKeys).as("ReceivedMessage.shardingKey()").isEmpty();
     }
   }
 }

@@ -140,6 +140,10 @@ public class RocketMqSender implements SmartLifecycle {
     if (m.keys() != null && !m.keys().isBlank()) {
       message.setKeys(m.keys());
     }
+    if (m.shardingKey() != null) {
+      // RocketMQ 5's message group: what its FIFO consumers (and the proxy's clients) read.
+      MessageAccessor.putProperty(message, MessageConst.PROPERTY_SHARDING_KEY, m.shardingKey());
+    }
     m.properties().forEach(message::putUserProperty);
     message.putUserProperty(RocketMqHeaders.MESSAGE_ID, m.messageId());
     // RocketMQ's client id of the message (what MessageExt#getMsgId answers, and what

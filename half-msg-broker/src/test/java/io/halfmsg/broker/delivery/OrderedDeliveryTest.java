@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,10 @@ class OrderedDeliveryTest {
       assertThat(a.applied(ids)).containsExactlyElementsOf(ids);
       assertThat(b.applied(ids)).containsExactlyElementsOf(ids);
       assertThat(collapsed(a.received(ids))).as("received in order too").isEqualTo(ids);
+      // For consumers that read RocketMQ directly: one queue per key, and RocketMQ 5's message
+      // group property.
+      assertThat(ids.stream().map(a::firstQueue).distinct()).as("queues of key-1").hasSize(1);
+      assertThat(ids.stream().map(a::shardingKey).distinct()).containsExactly("key-1");
       await()
           .atMost(PATIENCE)
           .until(
@@ -329,6 +334,8 @@ class OrderedDeliveryTest {
     private final List<String> applied = new CopyOnWriteArrayList<>();
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final Map<String, Long> firstReceipts = new ConcurrentHashMap<>();
+    private final Map<String, Integer> firstQueues = new ConcurrentHashMap<>();
+    private final Map<String, String> shardingKeys = new ConcurrentHashMap<>();
     private final Map<String, Long> appliedAt = new ConcurrentHashMap<>();
     private final Map<String, Long> appliedWallClock = new ConcurrentHashMap<>();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -353,6 +360,8 @@ class OrderedDeliveryTest {
       String id = m.getUserProperty(RocketMqHeaders.MESSAGE_ID);
       received.add(id);
       firstReceipts.putIfAbsent(id, EVENTS.incrementAndGet());
+      firstQueues.putIfAbsent(id, m.getQueueId());
+      shardingKeys.put(id, String.valueOf(m.getProperty(MessageConst.PROPERTY_SHARDING_KEY)));
       if (toDrop > 0 || neverApplied.contains(id)) {
         toDrop = Math.max(0, toDrop - 1);
         return;
@@ -373,6 +382,14 @@ class OrderedDeliveryTest {
 
     long firstReceipt(String id) {
       return firstReceipts.get(id);
+    }
+
+    int firstQueue(String id) {
+      return firstQueues.get(id);
+    }
+
+    String shardingKey(String id) {
+      return shardingKeys.get(id);
     }
 
     long appliedAt(String id) {
