@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * on its way; a message that may be on its way is a conflict, not a cancel that might not hold.
  */
 @Service
-class HeldMessages {
+public class HeldMessages {
 
   private final MessageStore store;
   private final MessageService messages;
@@ -59,7 +59,7 @@ class HeldMessages {
    * Cancels a held message; the same cancel again answers the same. 404 for an unknown message, 409
    * for one that is not (or no longer) held.
    */
-  MessageStateResponse cancel(String messageId, Operator operator) {
+  public MessageStateResponse cancel(String messageId, Operator operator) {
     Instant now = clock.instant();
     // The state change, the deliveries and the history line commit together, or none does.
     boolean cancelled =

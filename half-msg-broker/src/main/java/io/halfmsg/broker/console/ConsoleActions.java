@@ -1,8 +1,10 @@
 package io.halfmsg.broker.console;
 
 import io.halfmsg.api.MessageState;
+import io.halfmsg.broker.cancel.HeldMessages;
 import io.halfmsg.broker.deadgroup.DeadGroups;
 import io.halfmsg.broker.delivery.DeliveryService;
+import io.halfmsg.broker.delivery.KeyHandover;
 import io.halfmsg.broker.message.MessageService;
 import io.halfmsg.broker.operator.Operator;
 import io.halfmsg.broker.parked.ParkedMessages;
@@ -10,6 +12,7 @@ import io.halfmsg.broker.pause.PauseKind;
 import io.halfmsg.broker.pause.Pauses;
 import io.halfmsg.broker.web.Violations;
 import java.security.Principal;
+import java.util.function.BiConsumer;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,18 +34,24 @@ class ConsoleActions {
   private final DeliveryService deliveries;
   private final DeadGroups deadGroups;
   private final Pauses pauses;
+  private final KeyHandover handover;
+  private final HeldMessages held;
 
   ConsoleActions(
       MessageService messages,
       ParkedMessages parked,
       DeliveryService deliveries,
       DeadGroups deadGroups,
-      Pauses pauses) {
+      Pauses pauses,
+      KeyHandover handover,
+      HeldMessages held) {
     this.messages = messages;
     this.parked = parked;
     this.deliveries = deliveries;
     this.deadGroups = deadGroups;
     this.pauses = pauses;
+    this.handover = handover;
+    this.held = held;
   }
 
   @PostMapping("/console/messages/{messageId}/resolve")
@@ -70,10 +79,8 @@ class ConsoleActions {
       @RequestParam(required = false) String reason,
       Principal who,
       RedirectAttributes redirect) {
-    Violations.requireMessageId(messageId);
-    parked.rearm(messageId, operator(who, reason));
-    redirect.addFlashAttribute(DONE, "Re-armed " + messageId + ": check-back asks again");
-    return "redirect:/console/messages/" + messageId;
+    return onMessage(
+        messageId, reason, who, redirect, parked::rearm, "Re-armed %s: check-back asks again");
   }
 
   @PostMapping("/console/messages/{messageId}/replay")
@@ -90,6 +97,31 @@ class ConsoleActions {
     deliveries.replayOne(messageId, consumerGroup, operator(who, reason));
     redirect.addFlashAttribute(DONE, "Replayed the delivery to " + consumerGroup);
     return "redirect:/console/messages/" + messageId;
+  }
+
+  @PostMapping("/console/messages/{messageId}/release")
+  String release(
+      @PathVariable String messageId,
+      @RequestParam(required = false) String reason,
+      Principal who,
+      RedirectAttributes redirect) {
+    return onMessage(
+        messageId,
+        reason,
+        who,
+        redirect,
+        handover::releaseByOperator,
+        "Released the sharding key of %s: the messages behind it go ahead");
+  }
+
+  @PostMapping("/console/messages/{messageId}/cancel")
+  String cancel(
+      @PathVariable String messageId,
+      @RequestParam(required = false) String reason,
+      Principal who,
+      RedirectAttributes redirect) {
+    return onMessage(
+        messageId, reason, who, redirect, held::cancel, "Cancelled %s: it is never delivered");
   }
 
   @PostMapping("/console/dead/{consumerGroup}/{fingerprint}/replay")
@@ -129,6 +161,24 @@ class ConsoleActions {
     pauses.resume(k, name, who.getName());
     redirect.addFlashAttribute(DONE, "Resumed " + k + " " + name);
     return "redirect:/console";
+  }
+
+  /**
+   * An action on one message that takes nothing but a reason, then back to the message's page.
+   *
+   * @param done the flash message, {@code %s} standing for the message's id
+   */
+  private static String onMessage(
+      String messageId,
+      String reason,
+      Principal who,
+      RedirectAttributes redirect,
+      BiConsumer<String, Operator> action,
+      String done) {
+    Violations.requireMessageId(messageId);
+    action.accept(messageId, operator(who, reason));
+    redirect.addFlashAttribute(DONE, done.formatted(messageId));
+    return "redirect:/console/messages/" + messageId;
   }
 
   private static Operator operator(Principal who, String reason) {

@@ -4,10 +4,13 @@ import io.halfmsg.api.MessageState;
 import io.halfmsg.broker.admin.AdminQueries;
 import io.halfmsg.broker.admin.MessageFilter;
 import io.halfmsg.broker.deadgroup.DeadGroups;
+import io.halfmsg.broker.delivery.KeyQueue;
 import io.halfmsg.broker.endpoint.EndpointRegistry;
 import io.halfmsg.broker.message.MessageService;
+import io.halfmsg.broker.message.MessageView;
 import io.halfmsg.broker.subscription.Subscriptions;
 import io.halfmsg.broker.web.Violations;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -23,24 +26,32 @@ import org.springframework.web.bind.annotation.RequestParam;
 class ConsolePages {
 
   private static final int PAGE = 50;
+  // The dashboard's short list: the most blocked keys; GET /api/v1/blocked-keys has them all.
+  private static final int BLOCKED_KEYS = 10;
 
   private final AdminQueries queries;
   private final MessageService messages;
   private final DeadGroups deadGroups;
   private final Subscriptions subscriptions;
   private final EndpointRegistry endpoints;
+  private final KeyQueue keys;
+  private final Clock clock;
 
   ConsolePages(
       AdminQueries queries,
       MessageService messages,
       DeadGroups deadGroups,
       Subscriptions subscriptions,
-      EndpointRegistry endpoints) {
+      EndpointRegistry endpoints,
+      KeyQueue keys,
+      Clock clock) {
     this.queries = queries;
     this.messages = messages;
     this.deadGroups = deadGroups;
     this.subscriptions = subscriptions;
     this.endpoints = endpoints;
+    this.keys = keys;
+    this.clock = clock;
   }
 
   @GetMapping(ConsoleSecurity.LOGIN)
@@ -52,6 +63,7 @@ class ConsolePages {
   String dashboard(Model model) {
     model.addAttribute("stats", queries.stats());
     model.addAttribute("deadGroups", deadGroups.groups());
+    model.addAttribute("blockedKeys", keys.blockedKeys(BLOCKED_KEYS));
     model.addAttribute("subscriptions", subscriptions.withLag());
     model.addAttribute("producers", endpoints.allInstances());
     return "console/dashboard";
@@ -103,7 +115,9 @@ class ConsolePages {
   @GetMapping("/console/messages/{messageId}")
   String message(@PathVariable String messageId, Model model) {
     Violations.requireMessageId(messageId);
-    model.addAttribute("m", messages.view(messageId));
+    MessageView m = messages.view(messageId);
+    model.addAttribute("m", m);
+    model.addAttribute("cancellable", m.heldAt(clock.instant()));
     return "console/message";
   }
 

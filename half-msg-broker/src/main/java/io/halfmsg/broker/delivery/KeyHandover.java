@@ -37,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * held.
  */
 @Component
-class KeyHandover implements SmartLifecycle {
+public class KeyHandover implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(KeyHandover.class);
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
@@ -111,7 +111,7 @@ class KeyHandover implements SmartLifecycle {
    * An operator lets the later messages of this message's key go ahead of it, recorded in its
    * history; 404 for an unknown message, 409 for one that holds no key.
    */
-  MessageStateResponse releaseByOperator(String messageId, Operator operator) {
+  public MessageStateResponse releaseByOperator(String messageId, Operator operator) {
     StoredMessage m =
         messages
             .find(messageId)

@@ -78,6 +78,16 @@ public record MessageView(
         history(m, deliveries, storedEvents));
   }
 
+  /**
+   * Whether, at {@code now}, it waits committed for a delivery time still to come: what the console
+   * offers to cancel. The cancel itself decides again, in its own statement.
+   */
+  public boolean heldAt(Instant now) {
+    return state == MessageState.COMMITTED
+        && NextLook.holds(deliverAt, resolvedAt)
+        && deliverAt.isAfter(now);
+  }
+
   private static List<HistoryEntry> history(
       StoredMessage m, List<DeliveryView> deliveries, List<HistoryEntry> storedEvents) {
     List<HistoryEntry> lines = new ArrayList<>();

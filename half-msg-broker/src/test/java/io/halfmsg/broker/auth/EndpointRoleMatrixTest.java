@@ -79,6 +79,8 @@ class EndpointRoleMatrixTest {
           "POST /console/messages/{messageId}/resolve",
           "POST /console/messages/{messageId}/rearm",
           "POST /console/messages/{messageId}/replay",
+          "POST /console/messages/{messageId}/release",
+          "POST /console/messages/{messageId}/cancel",
           "POST /console/dead/{consumerGroup}/{fingerprint}/replay",
           "POST /console/pauses",
           "POST /console/pauses/resume");

@@ -28,6 +28,7 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -41,9 +42,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * The console in a real browser (Debian's chromium, driven by Selenium through chromedriver),
  * against a whole broker with MariaDB and an embedded RocketMQ: log in with the admin token, find a
  * PARKED message and resolve it with a reason, see the new state and the history line, bulk-replay
- * a DEAD group after its preview, pause and resume a topic, log out — and the token never appears
- * in a URL or in the logs (at DEBUG for Spring Security and MVC). Saves the dashboard as {@code
- * docs/console.png}.
+ * a DEAD group after its preview, release a blocked sharding key found on the dashboard, cancel a
+ * message held for its delivery time, pause and resume a topic, log out — and the token never
+ * appears in a URL or in the logs (at DEBUG for Spring Security and MVC). Saves the dashboard as
+ * {@code docs/console.png}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @BrokerTest(
@@ -135,7 +137,13 @@ class ConsoleBrowserTest {
     waiting.put("body", "{}");
     waiting.put("checkAfterMs", 3_600_000);
     assertThat(producer.prepare(waiting).status()).isEqualTo(201);
-    await(parked + " parked").atMost(PATIENCE).until(() -> "PARKED".equals(state(parked)));
+    // An ordered message parked at the head of its key: the next one of the key waits behind it.
+    String keyHead = prepareKeyed("console-shop", "order-7");
+    String keyNext = prepareKeyed("console-orders", "order-7");
+    assertThat(producer.commit(keyNext).status()).isEqualTo(200);
+    for (String id : List.of(parked, keyHead)) {
+      await(id + " parked").atMost(PATIENCE).until(() -> "PARKED".equals(state(id)));
+    }
     String group = "console_consumer_" + topic.substring(8);
     subscribe(group);
     List<String> dead = List.of(send(), send());
@@ -189,21 +197,53 @@ class ConsoleBrowserTest {
           .anySatisfy(l -> assertThat(l).startsWith("REPLAYED " + group + " carol bulk replay"));
     }
 
-    // An ordered message held back by an undecided one of its key.
-    Map<String, Object> head = new LinkedHashMap<>(waiting);
-    head.put("messageId", UUID.randomUUID().toString());
-    head.put("shardingKey", "order-7");
-    assertThat(producer.prepare(head).status()).isEqualTo(201);
-    Map<String, Object> behind = new LinkedHashMap<>(head);
-    behind.put("messageId", UUID.randomUUID().toString());
-    assertThat(producer.prepare(behind).status()).isEqualTo(201);
-    assertThat(producer.commit((String) behind.get("messageId")).status()).isEqualTo(200);
-    open("/console/messages/" + behind.get("messageId"));
+    // The blocked key: the message behind it waits, with nothing to release; from the dashboard to
+    // its head's page, where it is released.
+    open("/console/messages/" + keyNext);
     assertThat(browser.findElement(By.id("sharding-key")).getText())
         .isEqualTo("order-7 · waits behind 1 message(s) of the key");
-    open("/console/messages/" + head.get("messageId"));
+    assertThat(browser.findElements(By.id("release"))).isEmpty();
+    open("/console");
+    WebElement blocked = browser.findElement(By.id("blocked-" + keyHead));
+    assertThat(blocked.getText())
+        .contains("parked_" + topic, "order-7", keyHead, "PARKED", "1 message(s)");
+    blocked.findElement(By.linkText(keyHead)).click();
     assertThat(browser.findElement(By.id("sharding-key")).getText())
         .isEqualTo("order-7 · head of the key, blocking 1 message(s)");
+    browser.findElement(By.id("release-reason")).sendKeys("payment provider lost the order");
+    click("release");
+    assertThat(browser.findElement(By.id("done")).getText())
+        .startsWith("Released the sharding key of " + keyHead);
+    assertThat(browser.findElement(By.id("sharding-key")).getText())
+        .isEqualTo("order-7 · done with: the key has gone on");
+    assertThat(browser.findElement(By.id("state")).getText())
+        .as("left as it is")
+        .isEqualTo("PARKED");
+    assertThat(browser.findElement(By.id("history")).getText())
+        .contains(
+            "KEY_RELEASED carol release sharding key order-7: payment provider lost the order");
+    await(keyNext + " goes ahead").atMost(PATIENCE).until(() -> "FORWARDED".equals(state(keyNext)));
+    open("/console/messages/" + keyNext);
+    assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("FORWARDED");
+    open("/console");
+    assertThat(browser.findElement(By.id("blocked-keys")).getText())
+        .doesNotContain(keyHead)
+        .contains("none");
+
+    // A message committed for delivery in ten minutes, cancelled while the broker holds it.
+    Map<String, Object> later = message("console-orders", topic);
+    later.put("deliverAfterMs", 600_000);
+    String held = prepare(later);
+    assertThat(producer.commit(held).status()).isEqualTo(200);
+    open("/console/messages/" + held);
+    assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("COMMITTED");
+    browser.findElement(By.id("cancel-reason")).sendKeys("customer withdrew the order");
+    click("cancel");
+    assertThat(browser.findElement(By.id("done")).getText()).startsWith("Cancelled " + held);
+    assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("CANCELLED");
+    assertThat(browser.findElement(By.id("history")).getText())
+        .contains("CANCELLED carol cancel: customer withdrew the order");
+    assertThat(state(held)).isEqualTo("CANCELLED");
 
     // Pause and resume the topic.
     open("/console");
@@ -245,14 +285,29 @@ class ConsoleBrowserTest {
     visited.add(browser.getCurrentUrl());
   }
 
-  private String prepare(String producerGroup, String topic) {
+  private static Map<String, Object> message(String producerGroup, String topic) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("messageId", UUID.randomUUID().toString());
     m.put("producerGroup", producerGroup);
     m.put("topic", topic);
     m.put("body", "{\"order\":42}");
+    return m;
+  }
+
+  private String prepare(Map<String, Object> m) {
     assertThat(producer.prepare(m).status()).isEqualTo(201);
     return (String) m.get("messageId");
+  }
+
+  private String prepare(String producerGroup, String topic) {
+    return prepare(message(producerGroup, topic));
+  }
+
+  /** On the parked topic, which nobody subscribes to. */
+  private String prepareKeyed(String producerGroup, String shardingKey) {
+    Map<String, Object> m = message(producerGroup, "parked_" + topic);
+    m.put("shardingKey", shardingKey);
+    return prepare(m);
   }
 
   private String send() {

@@ -74,13 +74,15 @@ class ConsoleSecurityTest {
     assertThat(pauses()).contains("\"pausedBy\":\"erin\"").contains("\"reason\":\"real\"");
 
     // A bad form is a 4xx page, never a 5xx.
-    HttpResponse<String> noReason = s.post("/console/messages/m-1/rearm", Map.of("_csrf", csrf));
-    assertThat(noReason.statusCode()).isEqualTo(400);
-    assertThat(noReason.body()).contains("reason is required");
-    assertThat(
-            s.post("/console/messages/m-1/rearm", Map.of("_csrf", csrf, "reason", "r"))
-                .statusCode())
-        .isEqualTo(404);
+    for (String action : new String[] {"rearm", "release", "cancel"}) {
+      String path = "/console/messages/m-1/" + action;
+      HttpResponse<String> noReason = s.post(path, Map.of("_csrf", csrf));
+      assertThat(noReason.statusCode()).as(action).isEqualTo(400);
+      assertThat(noReason.body()).contains("reason is required");
+      assertThat(s.post(path, Map.of("_csrf", csrf, "reason", "r")).statusCode())
+          .as(action)
+          .isEqualTo(404);
+    }
     assertThat(s.get("/console/messages/bad%20id").statusCode()).isEqualTo(400);
     assertThat(s.get("/console/messages?from=yesterday").statusCode()).isEqualTo(400);
 
