@@ -1,9 +1,12 @@
 package io.halfmsg.rocketmq.spring;
 
 import io.halfmsg.producer.rocketmq.HalfmsgTransactionMQProducer;
+import java.util.List;
 import java.util.Objects;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.TransactionSendResult;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.spring.core.RocketMQTemplate;
 import org.apache.rocketmq.spring.support.RocketMQUtil;
 import org.springframework.messaging.Message;
@@ -17,8 +20,26 @@ import org.springframework.messaging.MessagingException;
  * template's message converter and charset, {@code topic:tags} destination, headers to properties),
  * then handed to a {@link HalfmsgTransactionMQProducer}, which prepares it at the broker, runs the
  * application's {@code @RocketMQTransactionListener} and commits or rolls back.
+ *
+ * <p>Headers named as RocketMQ's delay and sharding key properties become those properties: {@code
+ * DELAY} (a delay level, as {@code syncSend(…, delayLevel)}; {@code RocketMQHeaders.DELAY}), {@code
+ * TIMER_DELIVER_MS} (epoch ms), {@code TIMER_DELAY_MS}, {@code TIMER_DELAY_SEC} and {@code
+ * __SHARDINGKEY}. rocketmq-spring's conversion drops headers named as RocketMQ system properties,
+ * the delays among them (its own sends take a delay only as a {@code syncSend} argument), and
+ * RocketMQ's transactional producer would drop a delay anyway. The producer maps and checks them as
+ * it does for RocketMQ code: an invalid value fails the send with a {@link MessagingException}
+ * naming the header.
  */
 public class HalfmsgRocketMQTemplate extends RocketMQTemplate {
+
+  /** The headers that delay or order a transactional message, named as the properties they set. */
+  private static final List<String> DELIVERY_HEADERS =
+      List.of(
+          MessageConst.PROPERTY_DELAY_TIME_LEVEL,
+          MessageConst.PROPERTY_TIMER_DELIVER_MS,
+          MessageConst.PROPERTY_TIMER_DELAY_MS,
+          MessageConst.PROPERTY_TIMER_DELAY_SEC,
+          MessageConst.PROPERTY_SHARDING_KEY);
 
   private final HalfmsgTransactionMQProducer halfmsg;
   private final TemplateTransactionListener listener;
@@ -59,6 +80,12 @@ public class HalfmsgRocketMQTemplate extends RocketMQTemplate {
     org.apache.rocketmq.common.message.Message rocketMsg =
         RocketMQUtil.convertToRocketMessage(
             getMessageConverter(), getCharset(), destination, converted);
+    for (String header : DELIVERY_HEADERS) {
+      Object value = converted.getHeaders().get(header);
+      if (value != null) {
+        MessageAccessor.putProperty(rocketMsg, header, String.valueOf(value));
+      }
+    }
     try {
       return halfmsg.sendMessageInTransaction(rocketMsg, arg);
     } catch (MQClientException e) {

@@ -1,6 +1,7 @@
 package io.halfmsg.rocketmq.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -21,6 +22,7 @@ import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.client.producer.TransactionSendResult;
+import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.spring.core.RocketMQTemplate;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -42,6 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.MessageBuilder;
 
 /**
@@ -49,7 +53,8 @@ import org.springframework.messaging.support.MessageBuilder;
  * through the real broker, the {@code @RocketMQTransactionListener} decides and answers the
  * check-backs (Spring MVC route), and the committed event reaches a plain
  * {@code @RocketMQMessageListener} through RocketMQ, and to an opted-in one through halfmsg's
- * acked, deduplicated path.
+ * acked, deduplicated path. Headers named as RocketMQ's delay and sharding key properties delay and
+ * order the transactional messages.
  */
 class RocketMQSpringSampleTest {
 
@@ -337,6 +342,125 @@ class RocketMQSpringSampleTest {
     waiting().until(() -> "ROLLED_BACK".equals(state(id)));
     assertThat(listener().checks(orderNo)).isGreaterThanOrEqualTo(1);
     assertThat(consumer().received(orderNo)).isZero();
+  }
+
+  @Test
+  void delayHeadersHoldTheCommittedMessageAtTheBrokerUntilItsTime() {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    long deliverMs = System.currentTimeMillis() + 3_000;
+    // The delays of rocketmq-spring's syncSend(…, delayLevel), syncSendDeliverTimeMills,
+    // syncSendDelayTimeMills and syncSendDelayTimeSeconds, as headers of a transactional send.
+    Map<String, Map<String, Object>> sends =
+        Map.of(
+            "level-" + run, Map.of(MessageConst.PROPERTY_DELAY_TIME_LEVEL, 2), // 5 s
+            "deliver-ms-" + run, Map.of(MessageConst.PROPERTY_TIMER_DELIVER_MS, deliverMs),
+            "delay-ms-" + run, Map.of(MessageConst.PROPERTY_TIMER_DELAY_MS, 2_000L),
+            "delay-sec-" + run, Map.of(MessageConst.PROPERTY_TIMER_DELAY_SEC, "2"));
+    Map<String, Duration> after =
+        Map.of(
+            "level-" + run, Duration.ofSeconds(5),
+            "delay-ms-" + run, Duration.ofSeconds(2),
+            "delay-sec-" + run, Duration.ofSeconds(2));
+    Map<String, Instant> due = new LinkedHashMap<>();
+
+    sends.forEach(
+        (orderNo, headers) -> {
+          String id = orders().placeOrder(orderNo, 1, "COMMIT", headers).getMsgId();
+          JsonNode stored = admin.get("/api/v1/messages/" + id).json();
+          assertThat(stored.path("deliverAt").isTextual()).as(orderNo + " has a delay").isTrue();
+          Instant deliverAt = Instant.parse(stored.path("deliverAt").asText());
+          Instant created = Instant.parse(stored.path("createdAt").asText());
+          assertThat(deliverAt)
+              .isEqualTo(
+                  orderNo.startsWith("deliver-ms-")
+                      ? Instant.ofEpochMilli(deliverMs)
+                      : created.plus(after.get(orderNo)));
+          assertThat(stored.path("properties").has(headers.keySet().iterator().next()))
+              .as("not a user property")
+              .isFalse();
+          // Committed and held by the broker, not forwarded.
+          assertThat(stored.path("state").asText()).isEqualTo("COMMITTED");
+          due.put(orderNo, deliverAt);
+        });
+
+    waiting().until(() -> due.keySet().stream().allMatch(o -> consumer().received(o) == 1));
+    due.forEach(
+        (orderNo, deliverAt) ->
+            assertThat(consumer().firstArrival(orderNo))
+                .as(orderNo + " arrives not before its time, and soon after it")
+                .isBetween(deliverAt, deliverAt.plusSeconds(5)));
+  }
+
+  @Test
+  void aShardingKeyHeaderOrdersTheKeysMessagesEvenWhenTheFirstIsDecidedLast() {
+    String key = "customer-" + UUID.randomUUID();
+    List<String> orderNos = List.of(key + "-1", key + "-2", key + "-3", key + "-4");
+    Map<String, Object> headers = Map.of(MessageConst.PROPERTY_SHARDING_KEY, key);
+
+    // The first is undecided until its check-back; without the key the others would overtake it.
+    List<String> ids =
+        orderNos.stream()
+            .map(
+                orderNo ->
+                    orders()
+                        .placeOrder(
+                            orderNo, 1, orderNo.endsWith("-1") ? "UNKNOWN" : "COMMIT", headers)
+                        .getMsgId())
+            .toList();
+
+    for (String id : ids) {
+      JsonNode stored = admin.get("/api/v1/messages/" + id).json();
+      assertThat(stored.path("shardingKey").asText()).isEqualTo(key);
+      assertThat(stored.path("properties").has(MessageConst.PROPERTY_SHARDING_KEY))
+          .as("not a user property")
+          .isFalse();
+    }
+    waiting()
+        .until(() -> ids.stream().allMatch(id -> "ACKED".equals(deliveryState(id, STOCK_GROUP))));
+    assertThat(stock().applied())
+        .filteredOn(o -> o.startsWith(key))
+        .containsExactlyElementsOf(orderNos);
+  }
+
+  @Test
+  void anInvalidDelayOrShardingKeyHeaderFailsTheSendNamingTheHeader() {
+    Map<Map<String, Object>, String> invalid = new LinkedHashMap<>();
+    invalid.put(
+        Map.of(MessageConst.PROPERTY_DELAY_TIME_LEVEL, 99),
+        "DELAY must be a delay level from 1 to 18");
+    invalid.put(Map.of(MessageConst.PROPERTY_DELAY_TIME_LEVEL, "soon"), "DELAY must be a number");
+    invalid.put(
+        Map.of(MessageConst.PROPERTY_TIMER_DELAY_MS, -1), "TIMER_DELAY_MS must not be negative");
+    invalid.put(
+        Map.of(MessageConst.PROPERTY_TIMER_DELIVER_MS, -1),
+        "TIMER_DELIVER_MS must not be negative");
+    // Over the broker's halfmsg.delivery.max-delay (40 days): its 400, naming the header.
+    invalid.put(
+        Map.of(MessageConst.PROPERTY_TIMER_DELAY_SEC, Duration.ofDays(41).toSeconds()),
+        "(set by TIMER_DELAY_SEC)");
+    invalid.put(
+        Map.of(MessageConst.PROPERTY_DELAY_TIME_LEVEL, 1, MessageConst.PROPERTY_TIMER_DELAY_MS, 10),
+        "more than one delay (setDelayTimeMs (TIMER_DELAY_MS), setDelayTimeLevel (DELAY))");
+    invalid.put(
+        Map.of(MessageConst.PROPERTY_SHARDING_KEY, "k".repeat(129)),
+        "__SHARDINGKEY: shardingKey must be 1 to 128 characters");
+
+    invalid.forEach(
+        (headers, named) -> {
+          String orderNo = "invalid-" + UUID.randomUUID();
+          assertThatThrownBy(() -> orders().placeOrder(orderNo, 1, "COMMIT", headers))
+              .as(headers.toString())
+              .isInstanceOf(MessagingException.class)
+              .hasMessageContaining(named);
+          // Refused before the local transaction: no order without its event.
+          assertThat(
+                  jdbc()
+                      .queryForObject(
+                          "SELECT COUNT(*) FROM t_order WHERE order_no = ?",
+                          Integer.class,
+                          orderNo))
+              .isZero();
+        });
   }
 
   private static String deliveryState(String id, String group) {

@@ -67,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * #setSendMsgTimeout} bounds the wait for the prepare. A delay set on the message ({@code
  * setDelayTimeLevel} with RocketMQ's default levels, {@code setDelayTimeSec}, {@code
  * setDelayTimeMs}, {@code setDeliverTimeMs}), which RocketMQ's transactional producer drops, is
- * kept: the committed message is delivered then (see {@link RocketMqDelays}).
+ * kept: the committed message is delivered then (see {@link RocketMqDelays}); an invalid one fails
+ * the send with an {@link MQClientException} naming its property.
  *
  * <p>The check-back URL: {@link CheckBackServer.Builder#advertisedHost} or {@link
  * CheckBackServer.Builder#advertisedUrl} name it; without them it is the bound address or, when
@@ -198,7 +199,13 @@ public class HalfmsgTransactionMQProducer extends TransactionOnlyProducer {
     try {
       Duration timeout = sendMsgTimeoutSet ? Duration.ofMillis(getSendMsgTimeout()) : null;
       id = producer.prepare(toHalfmsg(msg), timeout).messageId();
-    } catch (HalfmsgException | IllegalArgumentException e) {
+    } catch (HalfmsgException e) {
+      throw new MQClientException(
+          "Sending the half message failed: "
+              + e.getMessage()
+              + RocketMqDelays.refusedProperty(msg, e),
+          e);
+    } catch (IllegalArgumentException e) {
       throw new MQClientException("Sending the half message failed: " + e.getMessage(), e);
     }
     // As RocketMQ does after its half message is stored: the id the listener keys its state by.
@@ -312,7 +319,12 @@ public class HalfmsgTransactionMQProducer extends TransactionOnlyProducer {
     // RocketMQ 5's message group: the messages of one key are delivered in order.
     String shardingKey = msg.getProperty(MessageConst.PROPERTY_SHARDING_KEY);
     if (shardingKey != null && !shardingKey.isEmpty()) {
-      b.shardingKey(shardingKey);
+      try {
+        b.shardingKey(shardingKey);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            MessageConst.PROPERTY_SHARDING_KEY + ": " + e.getMessage(), e);
+      }
     }
     RocketMqDelays.apply(msg, b);
     String immunity = msg.getUserProperty(MessageConst.PROPERTY_CHECK_IMMUNITY_TIME_IN_SECONDS);

@@ -233,6 +233,25 @@ class RocketMqFidelityTest {
     assertThatThrownBy(() -> producer.sendMessageInTransaction(both, null))
         .isInstanceOf(MQClientException.class)
         .hasMessageContaining("more than one delay");
+
+    // Refused naming the property, not clamped (RocketMQ's broker would take its highest level).
+    Message beyondLevels = new Message(topic, "beyond".getBytes(StandardCharsets.UTF_8));
+    beyondLevels.setDelayTimeLevel(19);
+    assertThatThrownBy(() -> producer.sendMessageInTransaction(beyondLevels, null))
+        .isInstanceOf(MQClientException.class)
+        .hasMessageContaining("DELAY must be a delay level from 1 to 18");
+    Message negative = new Message(topic, "negative".getBytes(StandardCharsets.UTF_8));
+    negative.setDelayTimeMs(-1);
+    assertThatThrownBy(() -> producer.sendMessageInTransaction(negative, null))
+        .isInstanceOf(MQClientException.class)
+        .hasMessageContaining("TIMER_DELAY_MS must not be negative");
+    // The broker's refusal names its field; the message names the property too.
+    Message tooLate = new Message(topic, "too-late".getBytes(StandardCharsets.UTF_8));
+    tooLate.setDelayTimeSec(Duration.ofDays(41).toSeconds());
+    assertThatThrownBy(() -> producer.sendMessageInTransaction(tooLate, null))
+        .isInstanceOf(MQClientException.class)
+        .hasMessageContaining("deliverAfterMs")
+        .hasMessageContaining("(set by TIMER_DELAY_SEC)");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.halfmsg.rocketmq.spring.sample;
 
+import java.util.Map;
 import org.apache.rocketmq.client.producer.TransactionSendResult;
 import org.apache.rocketmq.spring.core.RocketMQTemplate;
 import org.apache.rocketmq.spring.support.RocketMQHeaders;
@@ -24,10 +25,19 @@ public class OrderService {
    *     that inserted its order but could not say so)
    */
   public TransactionSendResult placeOrder(String orderNo, int amount, String outcome) {
+    return placeOrder(orderNo, amount, outcome, Map.of());
+  }
+
+  /**
+   * @param headers more headers of the event, e.g. a delay or a sharding key
+   */
+  public TransactionSendResult placeOrder(
+      String orderNo, int amount, String outcome, Map<String, ?> headers) {
     return rocketMQTemplate.sendMessageInTransaction(
         topic + ":created",
         MessageBuilder.withPayload(new OrderCreated(orderNo, amount))
             .setHeader(RocketMQHeaders.KEYS, orderNo)
+            .copyHeaders(headers)
             .build(),
         outcome);
   }

@@ -1,7 +1,9 @@
 package io.halfmsg.rocketmq.spring.sample;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.rocketmq.spring.annotation.RocketMQMessageListener;
 import org.apache.rocketmq.spring.core.RocketMQListener;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,6 +19,7 @@ public class StockConsumer implements RocketMQListener<OrderCreated> {
 
   private final JdbcTemplate jdbc;
   private final Map<String, Integer> calls = new ConcurrentHashMap<>();
+  private final List<String> applied = new CopyOnWriteArrayList<>();
 
   public StockConsumer(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
@@ -32,6 +35,12 @@ public class StockConsumer implements RocketMQListener<OrderCreated> {
     if (order.amount() == 13 && call == 1) {
       throw new IllegalStateException("stock service briefly unavailable");
     }
+    applied.add(order.orderNo());
+  }
+
+  /** The order numbers whose call returned, in the order of the calls. */
+  public List<String> applied() {
+    return List.copyOf(applied);
   }
 
   public int calls(String orderNo) {
