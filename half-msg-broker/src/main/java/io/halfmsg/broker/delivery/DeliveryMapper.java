@@ -28,6 +28,12 @@ interface DeliveryMapper {
   int holdDelivery(
       @Param("id") long id, @Param("version") int version, @Param("until") Instant until);
 
+  int awaitForward(
+      @Param("id") long id,
+      @Param("version") int version,
+      @Param("until") Instant until,
+      @Param("note") String note);
+
   int deleteOfMessage(@Param("messageId") String messageId);
 
   List<DeliveryView> findByMessageId(@Param("messageId") String messageId);

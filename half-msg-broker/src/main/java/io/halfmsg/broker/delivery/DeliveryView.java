@@ -7,7 +7,8 @@ import org.apache.ibatis.annotations.AutomapConstructor;
 /**
  * A delivery as the admin API shows it, with its latest failed attempts (oldest first).
  *
- * @param lastError the error of its latest send, if that send failed
+ * @param lastError the error of its latest send, if that send failed, or that it waits for its
+ *     message to be stored in RocketMQ
  */
 public record DeliveryView(
     String consumerGroup,

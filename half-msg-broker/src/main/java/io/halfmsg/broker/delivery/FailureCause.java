@@ -4,7 +4,10 @@ package io.halfmsg.broker.delivery;
 public enum FailureCause {
   /** Sent, but the group did not ack within its ack timeout. */
   ACK_TIMEOUT,
-  /** The first send: the message was not stored in RocketMQ yet when the ack timeout passed. */
+  /**
+   * The message was not stored in RocketMQ yet when the ack timeout passed: the delivery waits for
+   * its forward, uncounted (recorded once, when the wait begins).
+   */
   NOT_FORWARDED,
   /** RocketMQ did not take the redelivery (the error class and message say why). */
   SEND_FAILED,

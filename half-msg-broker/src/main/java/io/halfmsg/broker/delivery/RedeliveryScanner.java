@@ -22,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Sends a delivery again when its consumer group did not ack within the ack timeout, to that group
  * only, waiting twice as long after each send; after the group's {@code maxAttempts} sends the
- * delivery is DEAD until an operator replays it.
+ * delivery is DEAD until an operator replays it. A delivery whose message is not in RocketMQ yet is
+ * not sent: it waits for the forward, which sends the message to every group.
  */
 @Component
 class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
@@ -30,6 +31,9 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   private static final Logger log = LoggerFactory.getLogger(RedeliveryScanner.class);
   private static final int MAX_ERROR_LENGTH = 500;
   private static final String MESSAGE_GONE = "the message no longer exists";
+
+  /** A delivery's last error while it waits for its message to be stored in RocketMQ. */
+  static final String AWAITS_FORWARD = "not stored in RocketMQ yet; waits for its forward";
 
   private final DeliveryMapper mapper;
   private final MessageHistory history;
@@ -112,6 +116,9 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   protected void process(DueDelivery d) {
     Instant claimedAt = clock.instant();
     Optional<StoredMessage> message = messages.find(d.messageId());
+    if (message.isPresent() && awaitsForward(d, message.get(), claimedAt)) {
+      return;
+    }
     if (d.attempts() >= d.maxAttempts()) {
       // The state change and its history lines commit together, or neither does.
       boolean markedDead =
@@ -121,7 +128,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
                     if (mapper.markDead(d.id(), d.version()) != 1) {
                       return false;
                     }
-                    recordUnacked(d, message, claimedAt);
+                    recordUnacked(d, claimedAt);
                     history.record(
                         d.messageId(),
                         MessageHistory.DEAD,
@@ -178,7 +185,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
           if (mapper.recordAttempt(d.id(), d.version(), sentAt.plus(wait), lastError) != 1) {
             return;
           }
-          recordUnacked(d, message, claimedAt);
+          recordUnacked(d, claimedAt);
           int attempt = d.attempts() + 1;
           if (sendFailure != null) {
             failures.record(
@@ -195,31 +202,59 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   }
 
   /**
-   * The failure of the previous send, which went out (a failed one was recorded when it failed) but
-   * was not acked in time: the claim comes when the ack timeout has passed.
+   * Whether the delivery must wait for its message's forward, and if so holds it, uncounted.
+   *
+   * <p>A delivery comes due before its message is in RocketMQ when forwarding is behind by more
+   * than the ack timeout: many delayed messages due at one second, RocketMQ unreachable. The
+   * forward sends the message to every group; a copy to this group's retry topic now would only
+   * double the sends (and, counted, could make a message DEAD that no consumer ever got). So the
+   * delivery waits, its ack timeout counting again from the forward, and the first wait is recorded
+   * as a NOT_FORWARDED failure so that operators see it.
    */
-  private void recordUnacked(DueDelivery d, Optional<StoredMessage> message, Instant at) {
-    if (d.attempts() == 0 || d.lastError() != null) {
+  private boolean awaitsForward(DueDelivery d, StoredMessage m, Instant now) {
+    boolean waiting = AWAITS_FORWARD.equals(d.lastError());
+    Instant until;
+    if (m.state() == MessageState.COMMITTED) {
+      until = now.plusMillis(d.ackTimeoutMs());
+    } else if (waiting
+        && m.forwardedAt() != null
+        && m.forwardedAt().plusMillis(d.ackTimeoutMs()).isAfter(now)) {
+      // Forwarded while it waited, less than an ack timeout ago: not yet late.
+      until = m.forwardedAt().plusMillis(d.ackTimeoutMs());
+    } else {
+      return false;
+    }
+    transaction.executeWithoutResult(
+        status -> {
+          if (mapper.awaitForward(d.id(), d.version(), until, AWAITS_FORWARD) == 1 && !waiting) {
+            failures.record(
+                d,
+                d.attempts(),
+                now,
+                FailureCause.NOT_FORWARDED,
+                null,
+                "not stored in RocketMQ within the ack timeout (" + d.ackTimeoutMs() + " ms)");
+          }
+        });
+    return true;
+  }
+
+  /**
+   * The failure of the previous send, which went out (a failed one was recorded when it failed) but
+   * was not acked in time: the claim comes when the ack timeout has passed. A delivery that waited
+   * for its forward was sent by it.
+   */
+  private void recordUnacked(DueDelivery d, Instant at) {
+    if (d.attempts() == 0 || (d.lastError() != null && !AWAITS_FORWARD.equals(d.lastError()))) {
       return;
     }
-    boolean forwarded = message.map(m -> m.state() != MessageState.COMMITTED).orElse(true);
-    if (d.attempts() == 1 && !forwarded) {
-      failures.record(
-          d,
-          1,
-          at,
-          FailureCause.NOT_FORWARDED,
-          null,
-          "not stored in RocketMQ within the ack timeout (" + d.ackTimeoutMs() + " ms)");
-    } else {
-      failures.record(
-          d,
-          d.attempts(),
-          at,
-          FailureCause.ACK_TIMEOUT,
-          null,
-          "no ack within " + d.ackTimeoutMs() + " ms");
-    }
+    failures.record(
+        d,
+        d.attempts(),
+        at,
+        FailureCause.ACK_TIMEOUT,
+        null,
+        "no ack within " + d.ackTimeoutMs() + " ms");
   }
 
   private static String truncate(String s) {

@@ -9,6 +9,7 @@ import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
 import io.halfmsg.broker.BrokerTest;
 import io.halfmsg.broker.checkback.FakeProducer;
+import io.halfmsg.broker.jdbc.ListSql;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
 import java.sql.Connection;
@@ -172,6 +173,97 @@ class DelayedDeliveryTest {
       awaitStoredOnce(consumer, id);
       assertForwardedPromptlyAt(
           consumer, id, Instant.parse(admin.get("/api/v1/messages/" + id).text("deliverAt")));
+    }
+  }
+
+  /**
+   * Forwarding behind by more than the ack timeout (a large burst due at one second, RocketMQ
+   * unreachable): the delivery comes due while its message is still COMMITTED. It waits for the
+   * forward, uncounted, rather than going to the group's retry topic as a second copy (which it
+   * did, and counted); its ack timeout then counts from the forward.
+   */
+  @Test
+  void aDeliveryDueBeforeItsMessageIsForwardedWaitsForTheForwardInsteadOfSendingACopy()
+      throws Exception {
+    String group = "behind_" + topic;
+    subscribe(consumerClient(), group, topic, 500);
+    try (PlainConsumer consumer =
+        new PlainConsumer(mq.instance().namesrvAddr(), group, topic, "*")) {
+      String id = commitDelayed(producer, topic, 3_600_000);
+      Instant behindSince = Instant.now();
+      // What a backlog leaves: the delivery's ack timeout has passed, the message is not forwarded.
+      updateRows(
+          "UPDATE hm_delivery SET next_attempt_at = ? WHERE message_id = ?",
+          ListSql.instantText(behindSince.minusSeconds(1)),
+          id);
+
+      Instant firstWait = awaitNextAttemptAfter(id, behindSince);
+      Instant secondWait = awaitNextAttemptAfter(id, firstWait);
+      JsonNode waiting = delivery(id);
+      assertThat(waiting.path("attempts").asInt()).as("the waits are not attempts").isEqualTo(1);
+      assertThat(waiting.path("lastError").asText()).contains("waits for its forward");
+      assertThat(secondWait).isAfter(firstWait);
+      assertThat(waiting.path("failures").findValuesAsText("cause"))
+          .as("the first wait is recorded, once")
+          .containsExactly("NOT_FORWARDED");
+      assertThat(consumer.count(id)).as("no copy sent ahead of the forward").isZero();
+      assertThat(state(id)).isEqualTo("COMMITTED");
+
+      String now = ListSql.instantText(Instant.now());
+      updateRows(
+          "UPDATE hm_message SET deliver_at = ?, next_check_at = ? WHERE message_id = ?",
+          now,
+          now,
+          id);
+      awaitStoredOnce(consumer, id);
+      await("redelivered, unacked")
+          .atMost(PATIENCE)
+          .until(
+              () -> delivery(id).path("attempts").asInt() >= 2 && storedCopies(consumer, id) >= 2);
+      List<Long> stored =
+          consumer.received().stream()
+              .filter(r -> id.equals(r.getUserProperty(RocketMqHeaders.MESSAGE_ID)))
+              .map(MessageExt::getStoreTimestamp)
+              .distinct()
+              .sorted()
+              .toList();
+      assertThat(stored.get(1) - stored.get(0))
+          .as("the ack timeout counts from the forward")
+          .isGreaterThanOrEqualTo(500);
+      assertThat(delivery(id).path("failures").findValuesAsText("cause"))
+          .as("then sent and unacked as any other")
+          .startsWith("NOT_FORWARDED", "ACK_TIMEOUT")
+          .containsOnlyOnce("NOT_FORWARDED");
+      JsonNode lastError = delivery(id).path("lastError");
+      assertThat(lastError.isNull() || lastError.isMissingNode())
+          .as("cleared by the send")
+          .isTrue();
+    }
+  }
+
+  private JsonNode delivery(String id) {
+    return admin.get("/api/v1/messages/" + id).json().path("deliveries").path(0);
+  }
+
+  /**
+   * Waits until the delivery's next attempt is set later than {@code than}, by a wait and not by a
+   * claim's lease (which runs until the wait is written); returns it.
+   */
+  private Instant awaitNextAttemptAfter(String id, Instant than) {
+    return await()
+        .atMost(PATIENCE)
+        .until(
+            () -> Instant.parse(delivery(id).path("nextAttemptAt").asText()),
+            next -> next.isAfter(than) && next.isBefore(Instant.now().plusSeconds(5)));
+  }
+
+  private void updateRows(String sql, String... args) throws Exception {
+    try (Connection c = db.connect();
+        PreparedStatement update = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        update.setString(i + 1, args[i]);
+      }
+      assertThat(update.executeUpdate()).isEqualTo(1);
     }
   }
 
