@@ -116,7 +116,7 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   protected void process(DueDelivery d) {
     Instant claimedAt = clock.instant();
     Optional<StoredMessage> message = messages.find(d.messageId());
-    if (message.isPresent() && awaitsForward(d, message.get(), claimedAt)) {
+    if (message.isPresent() && waitsForForward(d, message.get(), claimedAt)) {
       return;
     }
     if (d.attempts() >= d.maxAttempts()) {
@@ -202,41 +202,45 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   }
 
   /**
-   * Whether the delivery must wait for its message's forward, and if so holds it, uncounted.
+   * Whether the delivery waits for its message's forward, and if so holds it, uncounted.
    *
    * <p>A delivery comes due before its message is in RocketMQ when forwarding is behind by more
    * than the ack timeout: many delayed messages due at one second, RocketMQ unreachable. The
    * forward sends the message to every group; a copy to this group's retry topic now would only
    * double the sends (and, counted, could make a message DEAD that no consumer ever got). So the
-   * delivery waits, its ack timeout counting again from the forward, and the first wait is recorded
-   * as a NOT_FORWARDED failure so that operators see it.
+   * delivery waits, and the first wait is recorded as a NOT_FORWARDED failure so that operators see
+   * it. A message forwarded later than its delivery began — behind by less than the ack timeout, or
+   * after such a wait — was sent to the group by that forward: its ack timeout counts from there,
+   * to within a poll interval.
    */
-  private boolean awaitsForward(DueDelivery d, StoredMessage m, Instant now) {
-    boolean waiting = AWAITS_FORWARD.equals(d.lastError());
-    Instant until;
+  private boolean waitsForForward(DueDelivery d, StoredMessage m, Instant now) {
     if (m.state() == MessageState.COMMITTED) {
-      until = now.plusMillis(d.ackTimeoutMs());
-    } else if (waiting
-        && m.forwardedAt() != null
-        && m.forwardedAt().plusMillis(d.ackTimeoutMs()).isAfter(now)) {
-      // Forwarded while it waited, less than an ack timeout ago: not yet late.
-      until = m.forwardedAt().plusMillis(d.ackTimeoutMs());
-    } else {
-      return false;
+      boolean waitedBefore = AWAITS_FORWARD.equals(d.lastError());
+      transaction.executeWithoutResult(
+          status -> {
+            Instant until = now.plusMillis(d.ackTimeoutMs());
+            if (mapper.awaitForward(d.id(), d.version(), until, AWAITS_FORWARD) == 1
+                && !waitedBefore) {
+              failures.record(
+                  d,
+                  d.attempts(),
+                  now,
+                  FailureCause.NOT_FORWARDED,
+                  null,
+                  "not stored in RocketMQ within the ack timeout (" + d.ackTimeoutMs() + " ms)");
+            }
+          });
+      return true;
     }
-    transaction.executeWithoutResult(
-        status -> {
-          if (mapper.awaitForward(d.id(), d.version(), until, AWAITS_FORWARD) == 1 && !waiting) {
-            failures.record(
-                d,
-                d.attempts(),
-                now,
-                FailureCause.NOT_FORWARDED,
-                null,
-                "not stored in RocketMQ within the ack timeout (" + d.ackTimeoutMs() + " ms)");
-          }
-        });
-    return true;
+    Instant timeoutAfterForward =
+        m.forwardedAt() == null ? null : m.forwardedAt().plusMillis(d.ackTimeoutMs());
+    if (d.attempts() == 1
+        && timeoutAfterForward != null
+        && timeoutAfterForward.isAfter(now.plus(properties.pollInterval()))) {
+      mapper.holdDelivery(d.id(), d.version(), timeoutAfterForward);
+      return true;
+    }
+    return false;
   }
 
   /**
