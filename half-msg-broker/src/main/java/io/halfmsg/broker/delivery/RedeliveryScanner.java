@@ -116,6 +116,14 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   protected void process(DueDelivery d) {
     Instant claimedAt = clock.instant();
     Optional<StoredMessage> message = messages.find(d.messageId());
+    if (message.isPresent()
+        && message.get().shardingKey() != null
+        && !keys.heldBack(List.of(d.messageId())).isEmpty()) {
+      // Not this message's turn: an earlier one of its key is not done. It waits with its key,
+      // uncounted, until the key's release re-arms it (which looks for this hold).
+      mapper.holdDelivery(d.id(), d.version(), KeyQueue.HELD);
+      return;
+    }
     if (message.isPresent() && waitsForForward(d, message.get(), claimedAt)) {
       return;
     }
@@ -145,13 +153,6 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
             d.consumerGroup(),
             d.attempts());
       }
-      return;
-    }
-    if (message.isPresent()
-        && message.get().shardingKey() != null
-        && !keys.heldBack(List.of(d.messageId())).isEmpty()) {
-      // Not this message's turn: an earlier one of its key is not done. It waits, uncounted.
-      mapper.holdDelivery(d.id(), d.version(), KeyQueue.HELD);
       return;
     }
     String error = null;

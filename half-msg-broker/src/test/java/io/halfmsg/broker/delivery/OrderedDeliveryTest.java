@@ -216,6 +216,47 @@ class OrderedDeliveryTest {
     }
   }
 
+  /**
+   * A delivery of a message behind its key that comes due anyway (as the sweep's bring-forward or a
+   * lost hold leaves it) waits with its key — held until the key's release re-arms it — not in the
+   * ack-timeout steps of a message that forwarding is behind on.
+   */
+  @Test
+  void aDeliveryBehindItsKeyThatComesDueWaitsWithItsKey() throws Exception {
+    String group = "w_" + topic;
+    subscribe(group, 500);
+    String head = prepare("k");
+    String behind = send("k");
+    try (Connection c = db.connect();
+        PreparedStatement due =
+            c.prepareStatement(
+                "UPDATE hm_delivery SET next_attempt_at = '2026-01-01 00:00:00'"
+                    + " WHERE message_id = ?")) {
+      due.setString(1, behind);
+      assertThat(due.executeUpdate()).isEqualTo(1);
+    }
+
+    await("held with its key")
+        .atMost(PATIENCE)
+        .until(
+            () -> delivery(behind).path("nextAttemptAt").asText(),
+            KeyQueue.HELD.toString()::equals);
+    assertThat(delivery(behind).path("attempts").asInt()).isEqualTo(1);
+    assertThat(delivery(behind).path("failures"))
+        .as("not a failure: its turn has not come")
+        .isEmpty();
+
+    assertThat(producer.commit(head).status()).isEqualTo(200);
+    try (AckingConsumer g = new AckingConsumer(group)) {
+      await().atMost(PATIENCE).until(() -> g.applied().size() == 2);
+      assertThat(g.applied()).containsExactly(head, behind);
+    }
+  }
+
+  private JsonNode delivery(String id) {
+    return admin.get("/api/v1/messages/" + id).json().path("deliveries").path(0);
+  }
+
   @Test
   void aDelayedHeadHoldsItsKeyUntilItsTimeAndACancelledOneLetsTheKeyGoOn() throws Exception {
     String group = "dl_" + topic;
