@@ -55,6 +55,20 @@ public final class MessageRows {
   }
 
   /**
+   * Runs an UPDATE of the tests' own with text arguments (times as DATETIME text, UTC); returns how
+   * many rows it changed.
+   */
+  public static int update(TestDatabase db, String sql, String... args) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement update = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        update.setString(i + 1, args[i]);
+      }
+      return update.executeUpdate();
+    }
+  }
+
+  /**
    * Locks rows of {@code table} in {@code tx}'s transaction (switched off auto-commit), held until
    * it commits or rolls back: another instance's transaction still running. One lookup per row: on
    * a table this small, "key IN (…)" scans and locks every row.

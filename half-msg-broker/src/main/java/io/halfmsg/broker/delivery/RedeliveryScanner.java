@@ -203,45 +203,58 @@ class RedeliveryScanner extends ClaimingScanner<DueDelivery, DueDelivery> {
   }
 
   /**
-   * Whether the delivery waits for its message's forward, and if so holds it, uncounted.
-   *
-   * <p>A delivery comes due before its message is in RocketMQ when forwarding is behind by more
-   * than the ack timeout: many delayed messages due at one second, RocketMQ unreachable. The
-   * forward sends the message to every group; a copy to this group's retry topic now would only
-   * double the sends (and, counted, could make a message DEAD that no consumer ever got). So the
-   * delivery waits, and the first wait is recorded as a NOT_FORWARDED failure so that operators see
-   * it. A message forwarded later than its delivery began — behind by less than the ack timeout, or
-   * after such a wait — was sent to the group by that forward: its ack timeout counts from there,
-   * to within a poll interval.
+   * Whether the delivery waits for its message's forward, held uncounted: {@link #awaitForward} or
+   * {@link #holdForLateForward}.
    */
   private boolean waitsForForward(DueDelivery d, StoredMessage m, Instant now) {
     if (m.state() == MessageState.COMMITTED) {
-      boolean waitedBefore = AWAITS_FORWARD.equals(d.lastError());
-      transaction.executeWithoutResult(
-          status -> {
-            Instant until = now.plusMillis(d.ackTimeoutMs());
-            if (mapper.awaitForward(d.id(), d.version(), until, AWAITS_FORWARD) == 1
-                && !waitedBefore) {
-              failures.record(
-                  d,
-                  d.attempts(),
-                  now,
-                  FailureCause.NOT_FORWARDED,
-                  null,
-                  "not stored in RocketMQ within the ack timeout (" + d.ackTimeoutMs() + " ms)");
-            }
-          });
+      awaitForward(d, now);
       return true;
     }
-    Instant timeoutAfterForward =
-        m.forwardedAt() == null ? null : m.forwardedAt().plusMillis(d.ackTimeoutMs());
-    if (d.attempts() == 1
-        && timeoutAfterForward != null
-        && timeoutAfterForward.isAfter(now.plus(properties.pollInterval()))) {
-      mapper.holdDelivery(d.id(), d.version(), timeoutAfterForward);
-      return true;
+    return holdForLateForward(d, m, now);
+  }
+
+  /**
+   * A delivery comes due before its message is in RocketMQ when forwarding is behind by more than
+   * the ack timeout: many delayed messages due at one second, RocketMQ unreachable. The forward
+   * sends the message to every group; a copy to this group's retry topic now would only double the
+   * sends (and, counted, could make a message DEAD that no consumer ever got). So it waits another
+   * ack timeout; its first wait is recorded as a NOT_FORWARDED failure, for operators to see.
+   */
+  private void awaitForward(DueDelivery d, Instant now) {
+    boolean waitedBefore = AWAITS_FORWARD.equals(d.lastError());
+    Instant until = now.plusMillis(d.ackTimeoutMs());
+    transaction.executeWithoutResult(
+        status -> {
+          if (mapper.awaitForward(d.id(), d.version(), until, AWAITS_FORWARD) == 1
+              && !waitedBefore) {
+            failures.record(
+                d,
+                d.attempts(),
+                now,
+                FailureCause.NOT_FORWARDED,
+                null,
+                "not stored in RocketMQ within the ack timeout (" + d.ackTimeoutMs() + " ms)");
+          }
+        });
+  }
+
+  /**
+   * A message forwarded later than its delivery began — behind by less than the ack timeout, or
+   * after {@link #awaitForward} — was sent to the group by that forward, its first send: the ack
+   * timeout counts from there, to within a poll interval. Checked here rather than reset by every
+   * forward confirmation, which would cost the hot path a statement per message.
+   */
+  private boolean holdForLateForward(DueDelivery d, StoredMessage m, Instant now) {
+    if (d.attempts() != 1 || m.forwardedAt() == null) {
+      return false;
     }
-    return false;
+    Instant ackDue = m.forwardedAt().plusMillis(d.ackTimeoutMs());
+    if (!ackDue.isAfter(now.plus(properties.pollInterval()))) {
+      return false;
+    }
+    mapper.holdDelivery(d.id(), d.version(), ackDue);
+    return true;
   }
 
   /**

@@ -8,12 +8,11 @@ import io.halfmsg.api.RocketMqHeaders;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.MessageRows;
 import io.halfmsg.broker.checkback.FakeProducer;
 import io.halfmsg.broker.jdbc.ListSql;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -192,7 +191,7 @@ class DelayedDeliveryTest {
       String id = commitDelayed(producer, topic, 3_600_000);
       Instant behindSince = Instant.now();
       // What a backlog leaves: the delivery's ack timeout has passed, the message is not forwarded.
-      updateRows(
+      updateRow(
           "UPDATE hm_delivery SET next_attempt_at = ? WHERE message_id = ?",
           ListSql.instantText(behindSince.minusSeconds(1)),
           id);
@@ -210,7 +209,7 @@ class DelayedDeliveryTest {
       assertThat(state(id)).isEqualTo("COMMITTED");
 
       String now = ListSql.instantText(Instant.now());
-      updateRows(
+      updateRow(
           "UPDATE hm_message SET deliver_at = ?, next_check_at = ? WHERE message_id = ?",
           now,
           now,
@@ -249,7 +248,7 @@ class DelayedDeliveryTest {
       String id = commitDelayed(producer, topic, 3000);
       Instant deliverAt = Instant.parse(admin.get("/api/v1/messages/" + id).text("deliverAt"));
       // As if forwarding were 1.5 s behind: the ack timeout would end 1.5 s after the forward.
-      updateRows(
+      updateRow(
           "UPDATE hm_delivery SET next_attempt_at = ? WHERE message_id = ?",
           ListSql.instantText(deliverAt.plusMillis(1500)),
           id);
@@ -288,16 +287,6 @@ class DelayedDeliveryTest {
         .until(
             () -> Instant.parse(delivery(id).path("nextAttemptAt").asText()),
             next -> next.isAfter(than) && next.isBefore(Instant.now().plusSeconds(5)));
-  }
-
-  private void updateRows(String sql, String... args) throws Exception {
-    try (Connection c = db.connect();
-        PreparedStatement update = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        update.setString(i + 1, args[i]);
-      }
-      assertThat(update.executeUpdate()).isEqualTo(1);
-    }
   }
 
   @Test
@@ -448,12 +437,11 @@ class DelayedDeliveryTest {
   }
 
   private void park(String id) throws Exception {
-    try (Connection c = db.connect();
-        PreparedStatement park =
-            c.prepareStatement("UPDATE hm_message SET state = 'PARKED' WHERE message_id = ?")) {
-      park.setString(1, id);
-      assertThat(park.executeUpdate()).isEqualTo(1);
-    }
+    updateRow("UPDATE hm_message SET state = 'PARKED' WHERE message_id = ?", id);
+  }
+
+  private static void updateRow(String sql, String... args) throws Exception {
+    assertThat(MessageRows.update(db, sql, args)).isEqualTo(1);
   }
 
   private BrokerClient consumerClient() {

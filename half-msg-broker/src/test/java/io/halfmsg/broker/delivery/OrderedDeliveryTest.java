@@ -8,10 +8,9 @@ import io.halfmsg.api.RocketMqHeaders;
 import io.halfmsg.broker.BrokerClient;
 import io.halfmsg.broker.BrokerClient.Response;
 import io.halfmsg.broker.BrokerTest;
+import io.halfmsg.broker.MessageRows;
 import io.halfmsg.testsupport.db.TestDatabase;
 import io.halfmsg.testsupport.rocketmq.EmbeddedRocketMqExtension;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -201,14 +200,13 @@ class OrderedDeliveryTest {
     }
     String next = send("k");
     // The ack written, and the broker gone before it looked at the key.
-    try (Connection c = db.connect();
-        PreparedStatement ack =
-            c.prepareStatement(
+    assertThat(
+            MessageRows.update(
+                db,
                 "UPDATE hm_delivery SET state = 'ACKED', acked_at = '2026-01-01 00:00:00'"
-                    + " WHERE message_id = ?")) {
-      ack.setString(1, head);
-      assertThat(ack.executeUpdate()).isEqualTo(1);
-    }
+                    + " WHERE message_id = ?",
+                head))
+        .isEqualTo(1);
     try (AckingConsumer g = new AckingConsumer(group)) {
       await()
           .atMost(KeyHandover.SWEEP_INTERVAL.multipliedBy(2).plus(PATIENCE))
@@ -227,14 +225,13 @@ class OrderedDeliveryTest {
     subscribe(group, 500);
     String head = prepare("k");
     String behind = send("k");
-    try (Connection c = db.connect();
-        PreparedStatement due =
-            c.prepareStatement(
+    assertThat(
+            MessageRows.update(
+                db,
                 "UPDATE hm_delivery SET next_attempt_at = '2026-01-01 00:00:00'"
-                    + " WHERE message_id = ?")) {
-      due.setString(1, behind);
-      assertThat(due.executeUpdate()).isEqualTo(1);
-    }
+                    + " WHERE message_id = ?",
+                behind))
+        .isEqualTo(1);
 
     await("held with its key")
         .atMost(PATIENCE)
